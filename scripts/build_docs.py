@@ -9,7 +9,9 @@ pages, and writes an index page. With Quarto installed, `nbdev_docs` is the rich
     python scripts/build_docs.py            # _docs/*.html
     python scripts/build_docs.py --readme   # also regenerate README.md from nbs/index.ipynb
 """
-import argparse, html, json, re, shutil, subprocess, sys
+import argparse, html, json, re, shutil, sys
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
@@ -59,41 +61,68 @@ def clean(nb, site_url: str) -> tuple[str, str]:
     return title, desc
 
 
-def render_all(out: Path) -> list[tuple[str, str, str]]:
+def _proc_one(src: Path, dest: Path) -> str | None:
+    "nbdev's docs processing of one notebook (in a fresh process, as nbdev_proc_nbs does); the error text if it fails."
+    import nbdev.serve_drv
+    from nbdev.serve import FilterDefaults
+    try:
+        nbdev.serve_drv.main((src, dest, FilterDefaults))
+    except Exception as e:  # noqa: BLE001 - reported, and the page falls back to the raw notebook
+        return f"{type(e).__name__}: {str(e)[:300]}"
+
+
+def _raw_fallback(src: Path, dest: Path):
+    "Without nbdev's processing: drop `#| hide` cells, keep everything else (outputs included)."
+    nb = nbformat.read(src, as_version=4)
+    nb.cells = [c for c in nb.cells if not re.search(r"^#\|\s*(hide|default_exp)", c.source, flags=re.M)]
+    title = next((c.source.splitlines()[0].lstrip("# ") for c in nb.cells if c.cell_type == "markdown"), src.stem)
+    nb.cells.insert(0, nbformat.v4.new_raw_cell(f"---\ntitle: '{title}'\n---"))
+    nbformat.write(nb, dest)
+
+
+def render_all(out: Path) -> list[tuple[str, str, str, int]]:
     cfg = get_config()
     site_url = f"{cfg.doc_host}{cfg.doc_baseurl}/"
-    proc = ROOT / "_proc"
-    r = subprocess.run([str(Path(sys.executable).parent / "nbdev_proc_nbs"), "--force"], cwd=ROOT,
-                       capture_output=True, text=True)
-    if r.returncode:
-        sys.exit(f"nbdev_proc_nbs failed:\n{r.stderr[-3000:]}")
+    nbs, proc = ROOT / cfg.nbs_path, ROOT / "_proc"
+    shutil.rmtree(proc, ignore_errors=True)
+    proc.mkdir()
+    srcs = sorted(p for p in nbs.glob("*.ipynb") if not p.name.startswith(("_", ".")))
+    # one fresh process per notebook: executing show_doc cells replaces the worker's __main__
+    with ProcessPoolExecutor(2, mp_context=get_context("spawn"), max_tasks_per_child=1) as ex:
+        errors = list(ex.map(_proc_one, srcs, [proc / s.name for s in srcs]))
+    for s, err in zip(srcs, errors):
+        if err:
+            print(f"warning: nbdev could not process {s.name} ({err}); rendering it unprocessed", file=sys.stderr)
+            _raw_fallback(s, proc / s.name)
     out.mkdir(parents=True, exist_ok=True)
     c = Config()
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_input_tags = {"remove_input"}
-    ex = HTMLExporter(config=c, template_name="lab")
+    exporter = HTMLExporter(config=c, template_name="lab")
     pages = []
-    for src in sorted(proc.glob("*.ipynb")):
-        nb = nbformat.read(src, as_version=4)
+    for src in srcs:
+        nb = nbformat.read(proc / src.name, as_version=4)
         title, desc = clean(nb, site_url)
-        body, _ = ex.from_notebook_node(nb, resources={"metadata": {"name": title or src.stem}})
+        body, _ = exporter.from_notebook_node(nb, resources={"metadata": {"name": title or src.stem}})
         name = page_name(src)
         (out / name).write_text(body, encoding="utf-8")
-        pages.append((name, title or src.stem, desc))
+        n_img = sum(1 for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {}))
+        pages.append((name, title or src.stem, desc, n_img))
+    (out / "manifest.json").write_text(json.dumps({n: k for n, _, _, k in pages}, indent=1))
     return pages
 
 
 def write_index(out: Path, pages):
     # The README notebook renders as index.html; the page list goes beside it as contents.html and
     # is linked from the top of the index page.
-    items = "\n".join(f'<li><a href="{n}">{html.escape(t)}</a> — {html.escape(d)}</li>' for n, t, d in pages)
+    items = "\n".join(f'<li><a href="{n}">{html.escape(t)}</a> — {html.escape(d)}</li>' for n, t, d, _ in pages)
     toc = f"<!doctype html><meta charset='utf-8'><title>Tiny-ONN docs</title><h1>Tiny-ONN: notebooks</h1><ul>{items}</ul>"
     (out / "contents.html").write_text(toc, encoding="utf-8")
     idx = out / "index.html"
     if idx.exists():
         page = idx.read_text(encoding="utf-8")
         nav = '<nav style="padding:1em"><b>Pages:</b> ' + " · ".join(
-            f'<a href="{n}">{html.escape(t)}</a>' for n, t, _ in pages if n != "index.html") + "</nav>"
+            f'<a href="{n}">{html.escape(t)}</a>' for n, t, *_ in pages if n != "index.html") + "</nav>"
         head, sep, rest = page.partition("<body")
         tag_end = rest.index(">") + 1
         idx.write_text(head + sep + rest[:tag_end] + nav + rest[tag_end:], encoding="utf-8")

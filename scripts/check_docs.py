@@ -1,11 +1,12 @@
 #!/usr/bin/env python
 """Open every page of _docs/ in headless Chromium and check that it loads and that every image on it
-has decoded (naturalWidth > 0). Exits non-zero, naming the page, when one does not.
+has decoded (naturalWidth > 0), and that it shows as many images as its notebook has plots
+(`_docs/manifest.json`, written by build_docs.py). Exits non-zero, naming the page, when one does not.
 
 Needs Debian's `chromium` and `chromium-driver` (apt-get install -y chromium chromium-driver) and
 selenium (in the dev extras).
 """
-import shutil, sys, tempfile
+import json, shutil, sys, tempfile
 from pathlib import Path
 
 from selenium import webdriver
@@ -44,11 +45,14 @@ if __name__ == "__main__":
     pages = sorted(DOCS.glob("*.html"))
     if not pages:
         sys.exit("no pages in _docs/: run `make docs` first")
+    expected = json.loads((DOCS / "manifest.json").read_text())
     d = driver()
     failed = 0
     try:
         for p in pages:
             n, nbad, problems = check(d, p)
+            if n - nbad < expected.get(p.name, 0):
+                problems.append(f"shows {n - nbad} images, its notebook has {expected[p.name]}")
             status = "ok" if not problems else "FAIL"
             failed += bool(problems)
             print(f"{status:4} {p.name:32} {n:3} images" + ("" if not problems else "  " + "; ".join(problems[:5])))

@@ -9,33 +9,32 @@ and save their outputs in place so `make docs` can render the plots.
 import argparse, os, sys, time
 from pathlib import Path
 
-from execnb.nbio import read_nb, write_nb
+from execnb.nbio import write_nb
 from execnb.shell import CaptureShell
-from fastcore.basics import str2bool  # noqa: F401
 from nbdev.config import get_config
-from nbdev.process import NBProcessor, first_code_ln  # noqa: F401
-from nbdev.test import _do_eval
+from nbdev.process import NBProcessor
+
+
+def _skip(cell, skip: set[str]) -> bool:
+    "The decision nbdev_test makes: skip non-code cells, `#| eval: false`, and cells with a skipped flag."
+    if cell.cell_type != "code" or "nbdev_export(" in cell.source: return True
+    d = cell.directives_ or {}
+    if d.get("eval:", [""])[0].lower() == "false": return True
+    return bool(skip & d.keys())
 
 
 def run(path: Path, flags: list[str], save: bool) -> float:
-    cfg = get_config()
-    skip = [f for f in cfg.tst_flags.split("|") if f and f not in flags]
-    nb = read_nb(path)
-    for cell in nb.cells:  # same decision nbdev_test makes for each cell
-        if cell.cell_type == "code":
-            cell["skip"] = not _do_eval(cell, flags, skip)
+    skip = set(get_config().tst_flags.replace("|", " ").split()) - set(flags)
+    nb = NBProcessor(path, rm_directives=False).nb   # reads each cell's directives, keeps its source
     cwd = os.getcwd()
     os.chdir(path.parent)
-    sh = CaptureShell(mpl_format="retina" if False else "png")
     t0 = time.time()
     try:
-        sh.run_all(nb, exc_stop=True, preproc=lambda c: c.get("skip", False))
+        CaptureShell(path, mpl_format="png").run_all(nb, exc_stop=True, preproc=lambda c: _skip(c, skip))
     finally:
         os.chdir(cwd)
-    for cell in nb.cells:
-        cell.pop("skip", None)
-    if save:
-        write_nb(nb, path)
+        for cell in nb.cells: cell.pop("directives_", None)
+    if save: write_nb(nb, path)
     return time.time() - t0
 
 

@@ -9,7 +9,7 @@ pages, and writes an index page. With Quarto installed, `nbdev_docs` is the rich
     python scripts/build_docs.py            # _docs/*.html
     python scripts/build_docs.py --readme   # also regenerate README.md from nbs/index.ipynb
 """
-import argparse, html, json, re, shutil, sys
+import argparse, ast, html, json, re, shutil, sys
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
@@ -18,7 +18,10 @@ import nbformat
 import yaml
 from nbconvert import HTMLExporter, MarkdownExporter
 from traitlets.config import Config
+from execnb.shell import CaptureShell
 from nbdev.config import get_config
+from nbdev.process import Processor
+from nbdev.processors import FilterDefaults, _is_showdoc, exec_show_docs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -61,12 +64,38 @@ def clean(nb, site_url: str) -> tuple[str, str]:
     return title, desc
 
 
+class ShowDocsFromModule(Processor):
+    """Stands in for nbdev's `exec_show_docs`, which executes every cell that contains an import (and so
+    whole experiments): here only the notebook's exported module and its pure import cells are run, and
+    then the `show_doc` cells, so the docstrings render and nothing else executes."""
+    def begin(self):
+        self.k = CaptureShell()
+        self.k.run_cell("from nbdev.showdoc import show_doc")
+        mods = [c.directives_["default_exp"][0] for c in self.nb.cells
+                if c.cell_type == "code" and "default_exp" in (c.directives_ or {})]
+        for m in mods:
+            self.k.run_cell(f"from {get_config().lib_name}.{m.removesuffix('.__init__')} import *")
+
+    def __call__(self, cell):
+        if cell.cell_type != "code" or not cell.source.strip(): return
+        try: trees = cell.parsed_()
+        except Exception: return  # noqa: BLE001 - magics etc.
+        if trees and all(isinstance(t, (ast.Import, ast.ImportFrom)) for t in trees):
+            self.k.run_cell(cell.source)
+        elif _is_showdoc(cell):
+            self.k.cell(cell)
+
+
+class DocsFilter(FilterDefaults):
+    def base_procs(self):
+        return [ShowDocsFromModule if p is exec_show_docs else p for p in super().base_procs()]
+
+
 def _proc_one(src: Path, dest: Path) -> str | None:
-    "nbdev's docs processing of one notebook (in a fresh process, as nbdev_proc_nbs does); the error text if it fails."
+    "nbdev's docs processing of one notebook (in a fresh process); the error text if it fails."
     import nbdev.serve_drv
-    from nbdev.serve import FilterDefaults
     try:
-        nbdev.serve_drv.main((src, dest, FilterDefaults))
+        nbdev.serve_drv.main((src, dest, DocsFilter))
     except Exception as e:  # noqa: BLE001 - reported, and the page falls back to the raw notebook
         return f"{type(e).__name__}: {str(e)[:300]}"
 

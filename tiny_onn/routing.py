@@ -12,8 +12,6 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-__all__ = ["RouterOutput", "Router", "LinearRouter", "MLPRouter", "CPRRouter", "CAPRRouter", "ROUTERS",
-           "DEFAULT_ROUTER", "make_router", "routing_entropy"]
 
 
 class RouterOutput(NamedTuple):

@@ -6,15 +6,12 @@
 from __future__ import annotations
 
 import math
-from typing import Iterable
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from ..curvature import CurvatureSource, read_curvature
-
-__all__ = ["CAFM", "entropy_meta_loss", "GCAFM", "gcafm_update"]
 
 # %% auto #0
 __all__ = ['CAFM', 'entropy_meta_loss', 'GCAFM', 'gcafm_update']

@@ -1,0 +1,364 @@
+"""Helpers for the tiny_onn.optim notebooks (nbs/10_optim, nbs/11_adr0009_natural_wd, nbs/12_optim_bench).
+
+Lives in an importable file (not a notebook cell) so `torch.multiprocessing.spawn` can pickle the DDP worker,
+and so the benchmarks can also be run from a shell:
+
+    OMP_NUM_THREADS=1 .venv/bin/python bench/bench_optim.py ddp      # 2-process gloo DDP check
+"""
+from __future__ import annotations
+
+import math, os, sys, tempfile
+
+import torch
+from torch import nn
+
+
+# ----------------------------------------------------------------------------------------------- DDP check
+def _ddp_net(seed: int = 0) -> nn.Module:
+    torch.manual_seed(seed)
+    return nn.Sequential(nn.Linear(6, 16), nn.Tanh(), nn.Linear(16, 16), nn.Tanh(), nn.Linear(16, 4)).double()
+
+
+def _ddp_data(seed: int = 1, n: int = 32):
+    g = torch.Generator().manual_seed(seed)
+    return torch.randn(n, 6, generator=g, dtype=torch.float64), torch.randint(0, 4, (n,), generator=g)
+
+
+def _make_opt(kind: str, params):
+    from tiny_onn.optim import AdaRMSuon, ARS2Neo
+    if kind == "adarmsuon":
+        return AdaRMSuon(params, lr=1e-2, weight_decay=0.1, weight_decay_mode="natural_projected")
+    if kind == "ars2neo":
+        return ARS2Neo(params, lr=1e-2, weight_decay=0.1, rho=0.05, k=2)
+    raise ValueError(kind)
+
+
+def train_params(kind: str, steps: int, model: nn.Module, x, y) -> dict:
+    "Run `steps` steps of optimizer `kind` on (x, y) with the mean CE loss; returns the final parameters."
+    from tiny_onn.optim import optimizer_step
+    opt = _make_opt(kind, model.parameters())
+    for _ in range(steps):
+        def closure():
+            opt.zero_grad()
+            loss = nn.functional.cross_entropy(model(x), y)
+            loss.backward()
+            return loss
+        optimizer_step(opt, closure)
+    return {k: v.detach().clone() for k, v in model.named_parameters()}
+
+
+def ddp_worker(rank: int, world: int, port: int, out_dir: str, kinds: tuple, steps: int) -> None:
+    "One rank: DDP over gloo on CPU, each rank on its half of the batch; saves its final parameters."
+    import torch.distributed as dist
+    from torch.nn.parallel import DistributedDataParallel as DDP
+    os.environ["MASTER_ADDR"], os.environ["MASTER_PORT"] = "127.0.0.1", str(port)
+    torch.set_num_threads(1)
+    dist.init_process_group("gloo", rank=rank, world_size=world)
+    try:
+        x, y = _ddp_data()
+        n = x.shape[0] // world
+        xs, ys = x[rank * n:(rank + 1) * n], y[rank * n:(rank + 1) * n]
+        res = {}
+        for kind in kinds:
+            model = DDP(_ddp_net())
+            p = train_params(kind, steps, model, xs, ys)
+            res[kind] = {k.removeprefix("module."): v for k, v in p.items()}
+        torch.save(res, os.path.join(out_dir, f"rank{rank}.pt"))
+    finally:
+        dist.destroy_process_group()
+
+
+def run_ddp_check(kinds=("adarmsuon", "ars2neo"), steps: int = 6, world: int = 2) -> dict:
+    """Spawn `world` CPU processes (gloo); returns {kind: (max |rank0 − rank1|, max |rank0 − single process|)}."""
+    import socket
+    import torch.multiprocessing as mp
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0)); port = s.getsockname()[1]
+    with tempfile.TemporaryDirectory() as d:
+        mp.spawn(ddp_worker, args=(world, port, d, tuple(kinds), steps), nprocs=world, join=True)
+        ranks = [torch.load(os.path.join(d, f"rank{r}.pt")) for r in range(world)]
+    x, y = _ddp_data()
+    out = {}
+    for kind in kinds:
+        single = train_params(kind, steps, _ddp_net(), x, y)
+        across = max((ranks[0][kind][k] - ranks[r][kind][k]).abs().max().item() for r in range(1, world) for k in single)
+        vs_single = max((ranks[0][kind][k] - single[k]).abs().max().item() for k in single)
+        moved = max((single[k] - v).abs().max().item() for k, v in _ddp_net().named_parameters())
+        out[kind] = (across, vs_single, moved)
+    return out
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "ddp":
+        print(run_ddp_check())
+
+
+# ----------------------------------------------------------------------------------------------- LM benchmarks
+class LogitsOnly(nn.Module):
+    "TinyLM returns (logits, loss); curvature products need `model(inputs) -> logits`."
+    def __init__(self, lm: nn.Module):
+        super().__init__(); self.lm = lm
+
+    def forward(self, x):
+        return self.lm(x)[0]
+
+
+LM_SIZE = dict(vocab_size=256, d_model=32, n_layers=2, n_heads=2, seq_len=32)   # the "tiny" scale of nbs/11, nbs/12
+BATCH = 8
+
+
+def make_lm(seed: int, **size) -> nn.Module:
+    from tiny_onn.layers.attention import TinyLM
+    torch.manual_seed(seed)
+    return LogitsOnly(TinyLM(**{**LM_SIZE, **size}))
+
+
+class Paired:
+    "Muon on 2-D hidden matrices + AdamW on the rest (torch.optim.Muon takes 2-D params only)."
+    def __init__(self, *opts):
+        self.opts = opts
+        self.param_groups = [g for o in opts for g in o.param_groups]
+
+    def zero_grad(self, set_to_none: bool = True):
+        for o in self.opts: o.zero_grad(set_to_none=set_to_none)
+
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad(): loss = closure()
+        for o in self.opts: o.step()
+        return loss
+
+    def state_dict(self):
+        return [o.state_dict() for o in self.opts]
+
+
+def make_optimizer(name: str, model: nn.Module, lr: float, *, wd: float = 0.01, **kw):
+    """Optimizer `name` for `model` at learning rate `lr` (LayerwiseGN: `lr` is the max step of its line search,
+    `damping` in kw). Names: adamw, muon, soap, adarmsuon-{decoupled,natural,natural_projected}, ars2neo, gn."""
+    from tiny_onn.optim import AdaRMSuon, ARS2Neo, LayerwiseGN, split_params
+    if name == "adamw":
+        return torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=wd, foreach=True)
+    if name == "muon":
+        g = split_params(model)
+        mats = [p for gr in g if gr["ortho"] for p in gr["params"] if p.ndim == 2]
+        rest = [p for p in model.parameters() if all(p is not q for q in mats)]
+        return Paired(torch.optim.Muon(mats, lr=lr, weight_decay=wd, adjust_lr_fn="match_rms_adamw"),
+                      torch.optim.AdamW(rest, lr=kw.get("adam_lr", 3e-3), weight_decay=wd, foreach=True))
+    if name == "soap":
+        import heavyball
+        heavyball.utils.compile_mode = None
+        return heavyball.SOAP(model.parameters(), lr=lr, weight_decay=wd)
+    if name.startswith("adarmsuon"):
+        mode = name.split("-", 1)[1] if "-" in name else "decoupled"
+        groups = split_params(model)
+        if kw.get("mode_on_ortho_only"):  # ADR-0009 ablation: the mode applies to the matrices, AdamW track stays decoupled
+            for g in groups:
+                g["weight_decay_mode"] = mode if g["ortho"] else "decoupled"
+        return AdaRMSuon(groups, lr=lr, weight_decay=wd, weight_decay_mode=mode)
+    if name == "ars2neo":
+        return ARS2Neo(split_params(model), lr=lr, weight_decay=wd, rho=kw.get("rho", 0.05), k=kw.get("k", 3))
+    if name == "gn":
+        blocks = kw.get("blocks") or transformer_blocks(model)
+        return LayerwiseGN(model, lr=lr, damping=kw.get("damping", 0.1), cg_iters=kw.get("cg_iters", 4),
+                           blocks=blocks, line_search=True, ls_steps=4, curvature=None)
+    raise ValueError(f"unknown optimizer {name!r}")
+
+
+def transformer_blocks(model: nn.Module) -> list[list[str]]:
+    "Coarse layer blocks for LayerwiseGN on the LM: embedding(+tied head), each transformer block, the final norm."
+    groups: dict[str, list[str]] = {}
+    for n, p in model.named_parameters():
+        parts = n.split(".")
+        key = ".".join(parts[:3]) if "blocks" in parts else ".".join(parts[:2])
+        groups.setdefault(key, []).append(n)
+    return list(groups.values())
+
+
+def val_batches(corpus, n: int = 4, seed: int = 1234):
+    from tiny_onn.data.text import get_batch
+    g = torch.Generator().manual_seed(seed)
+    return [get_batch(corpus.valid, 32, LM_SIZE["seq_len"], g) for _ in range(n)]
+
+
+@torch.no_grad()
+def evaluate(model, vb) -> float:
+    return sum(nn.functional.cross_entropy(model(x).flatten(0, 1), y.flatten()).item() for x, y in vb) / len(vb)
+
+
+def train_run(name: str, lr: float, seed: int, steps: int, corpus, vb, *, eval_every: int = 10,
+              size: dict | None = None, track=None, **kw) -> dict:
+    """Train the tiny LM with optimizer `name`; returns {'step','time','val','train'} lists (time excludes eval)."""
+    import time
+    from tiny_onn.data.text import get_batch
+    from tiny_onn.optim import optimizer_step
+    model = make_lm(seed, **(size or {}))
+    opt = make_optimizer(name, model, lr, **kw)
+    g = torch.Generator().manual_seed(10_000 + seed)
+    hist = {"step": [0], "time": [0.0], "val": [evaluate(model, vb)], "train": [float("nan")]}
+    elapsed = 0.0
+    for t in range(1, steps + 1):
+        x, y = get_batch(corpus.train, BATCH, LM_SIZE["seq_len"] if size is None else size.get("seq_len", LM_SIZE["seq_len"]), g)
+        t0 = time.perf_counter()
+        def closure():
+            opt.zero_grad()
+            loss = nn.functional.cross_entropy(model(x).flatten(0, 1), y.flatten())
+            loss.backward()
+            return loss
+        loss = optimizer_step(opt, closure, batch=(x, y))
+        elapsed += time.perf_counter() - t0
+        if track is not None:
+            track(t, model, opt)
+        if t % eval_every == 0 or t == steps:
+            v = evaluate(model, vb)
+            hist["step"].append(t); hist["time"].append(elapsed); hist["val"].append(v); hist["train"].append(float(loss.detach()) if torch.is_tensor(loss) else float("nan"))
+            if not math.isfinite(v):
+                break
+    return hist
+
+
+def state_floats_per_param(opt, model) -> float:
+    "Optimizer state (tensors) in float32-equivalents per model parameter."
+    opts = opt.opts if isinstance(opt, Paired) else [opt]
+    seen, nbytes = set(), 0
+    def walk(v):
+        nonlocal nbytes
+        if torch.is_tensor(v):
+            if v.numel() > 1 and v.data_ptr() not in seen:
+                seen.add(v.data_ptr()); nbytes += v.numel() * v.element_size()
+        elif isinstance(v, dict):
+            for u in v.values(): walk(u)
+        elif isinstance(v, (list, tuple)):
+            for u in v: walk(u)
+    for o in opts:
+        walk(dict(o.state))
+    return nbytes / 4 / sum(p.numel() for p in model.parameters())
+
+
+def step_cost(names=("adamw", "adarmsuon-decoupled", "ars2neo", "muon", "soap"), reps: int = 20,
+              size: dict | None = None, batch: int = 16) -> dict:
+    """Median wall time of `step()` alone (grads fixed) per optimizer, interleaved round-robin to share the
+    machine's noise; plus the whole train step (forward+backward+step) for AdamW and AdaRMSuon, and the time of the
+    Newton–Schulz calls alone on AdaRMSuon's matrices. ARS2Neo is timed on a lazy step (k large, no closure
+    re-evaluation: its `step` with a closure that only returns the loss)."""
+    import time, statistics
+    from tiny_onn.optim import newton_schulz, split_params
+    from tiny_onn.data.text import ByteTokenizer  # noqa: F401  (layering: notebooks may import anything)
+    size = {**LM_SIZE, **(size or {})}
+    torch.manual_seed(0)
+    x = torch.randint(0, 256, (batch, size["seq_len"])); y = torch.randint(0, 256, (batch, size["seq_len"]))
+    models, opts = {}, {}
+    for n in names:
+        m = make_lm(0, **size); models[n] = m
+        opts[n] = make_optimizer(n, m, 1e-3, **({"k": 10**9} if n == "ars2neo" else {}))
+        nn.functional.cross_entropy(m(x).flatten(0, 1), y.flatten()).backward()
+        grads = {k: p.grad.clone() for k, p in m.named_parameters()}
+        models[n]._grads = grads
+    closures = {}
+    for n in names:
+        m = models[n]
+        def c(m=m):
+            for k, p in m.named_parameters(): p.grad = m._grads[k].clone() if p.grad is None else p.grad.copy_(m._grads[k])
+            return torch.zeros(())
+        closures[n] = c
+    times = {n: [] for n in names}
+    for r in range(reps + 3):
+        for n in names:
+            if n == "ars2neo":
+                opts[n].global_step = 1  # keep it on lazy steps (k huge): one closure call, no perturbation
+                closures[n]()
+                t0 = time.perf_counter(); opts[n].step(lambda: torch.zeros(())); dt = time.perf_counter() - t0
+            else:
+                closures[n]()
+                t0 = time.perf_counter(); opts[n].step(); dt = time.perf_counter() - t0
+            if r >= 3: times[n].append(dt)
+    med = {n: statistics.median(v) for n, v in times.items()}
+    # Newton–Schulz alone on the ortho-track matrices
+    ars = opts["adarmsuon-decoupled"]
+    mats = [p.grad for g in ars.param_groups if g["ortho"] for p in g["params"]]
+    ns_t = []
+    for r in range(reps + 3):
+        t0 = time.perf_counter()
+        for M in mats: newton_schulz(M)
+        if r >= 3: ns_t.append(time.perf_counter() - t0)
+    # whole train step
+    whole_t = {"adamw": [], "adarmsuon-decoupled": []}
+    for r in range(reps + 3):  # interleaved, so load changes on the shared machine hit both alike
+        for n in whole_t:
+            m = models[n]; o = opts[n]
+            t0 = time.perf_counter()
+            o.zero_grad(); nn.functional.cross_entropy(m(x).flatten(0, 1), y.flatten()).backward(); o.step()
+            if r >= 3: whole_t[n].append(time.perf_counter() - t0)
+    whole = {n: statistics.median(v) for n, v in whole_t.items()}
+    floats = {n: state_floats_per_param(opts[n], models[n]) for n in names}
+    return dict(step=med, ns=statistics.median(ns_t), whole=whole, floats=floats,
+                params=sum(p.numel() for p in models["adamw"].parameters()), size=size, batch=batch)
+
+
+# ----------------------------------------------------------------------------------------------- ADR-0009 ablation
+def wd_ablation_run(mode: str, seed: int, steps: int, corpus, vb, *, lr: float = 3e-3, wd: float = 0.1,
+                    checkpoints=None, ortho_only: bool = True) -> dict:
+    """AdaRMSuon with weight_decay_mode `mode` on the tiny LM. Returns the validation history plus IMP-003 data:
+    ortho-track parameter norms at checkpoints, and per element of the ortho-track matrices (final step)
+    v̂, |θ_init| and |θ_final|."""
+    checkpoints = set(checkpoints or [])
+    norms = {}
+    state = {}
+
+    def track(t, model, opt):
+        if t == 1:
+            state["opt"] = opt
+        if t in checkpoints:
+            norms[t] = {n: p.detach().norm().item() for gr in opt.param_groups if gr["ortho"]
+                        for n, p in zip(gr["names"], gr["params"])}
+    init = {n: p.detach().clone() for n, p in make_lm(seed).named_parameters()}
+    h = train_run(f"adarmsuon-{mode}", lr, seed, steps, corpus, vb, eval_every=min(10, steps), track=track, wd=wd,
+                  mode_on_ortho_only=ortho_only)
+    opt = state["opt"]
+    vhat, th0, th1 = [], [], []
+    for gr in opt.param_groups:
+        if not gr["ortho"]:
+            continue
+        for n, p in zip(gr["names"], gr["params"]):
+            vhat.append(opt.curvature(p).flatten()); th0.append(init[n].flatten()); th1.append(p.detach().flatten())
+    h.update(norms=norms, vhat=torch.cat(vhat), theta0=torch.cat(th0), theta1=torch.cat(th1))
+    return h
+
+
+def decay_rate_by_vhat(corpus, seed: int = 0, warm_steps: int = 20, lr: float = 3e-3, wd: float = 0.1, bins: int = 5) -> dict:
+    """IMP-003, measured directly: train `warm_steps` AdaRMSuon steps (decoupled), then from that same state take one
+    step per mode with `wd` and with 0 (same gradient); the per-element relative decay −(Δ_wd − Δ_0)/θ of the
+    orthogonal-track matrices, median per quantile bin of v̂. Returns {mode: [median rate per bin]} and bin edges."""
+    import copy
+    from tiny_onn.data.text import get_batch
+    from tiny_onn.optim import WD_MODES
+    model = make_lm(seed); opt = make_optimizer("adarmsuon-decoupled", model, lr, wd=wd, mode_on_ortho_only=True)
+    g = torch.Generator().manual_seed(seed)
+    def closure_for(m, o, x, y):
+        def c():
+            o.zero_grad(); l = nn.functional.cross_entropy(m(x).flatten(0, 1), y.flatten()); l.backward(); return l
+        return c
+    for _ in range(warm_steps):
+        x, y = get_batch(corpus.train, BATCH, LM_SIZE["seq_len"], g); opt.step(closure_for(model, opt, x, y))
+    x, y = get_batch(corpus.train, BATCH, LM_SIZE["seq_len"], g)
+    out = {}
+    for mode in WD_MODES:
+        deltas = []
+        for w in (wd, 0.0):
+            m2 = copy.deepcopy(model); o2 = make_optimizer(f"adarmsuon-{mode}", m2, lr, wd=w, mode_on_ortho_only=True)
+            o2.load_state_dict(copy.deepcopy(opt.state_dict()))  # torch shares state tensors otherwise
+            for gr in o2.param_groups:
+                gr["weight_decay"] = w; gr["weight_decay_mode"] = mode if gr["ortho"] else "decoupled"
+            before = {n: p.detach().clone() for n, p in m2.named_parameters()}
+            o2.step(closure_for(m2, o2, x, y))
+            deltas.append({n: p.detach() - before[n] for n, p in m2.named_parameters()})
+        names = [n for gr in opt.param_groups if gr["ortho"] for n in gr["names"]]
+        params = dict(model.named_parameters())
+        rate = torch.cat([(-(deltas[0][n] - deltas[1][n]) / params[n].detach()).flatten() for n in names])
+        vh = torch.cat([opt.curvature(params[n]).flatten() for n in names])
+        out[mode] = (rate, vh)
+    vh = out["decoupled"][1].double().log10()
+    q = torch.quantile(vh, torch.linspace(0, 1, bins + 1, dtype=torch.float64))
+    b = torch.bucketize(vh, q[1:-1])
+    med = {m: [r[b == i].median().item() for i in range(bins)] for m, (r, _) in out.items()}
+    return {"rate": med, "edges": (10 ** q).tolist(), "lr_wd": lr * wd}

@@ -5,10 +5,11 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: setup run test docs docs-check export clean help
+.PHONY: setup run curvature-report test docs docs-check export clean help
 
 help:
-	@echo "make run    - set up .venv and run the main job (the curvature report, figures/)"
+	@echo "make run    - set up .venv and run the main job (train + evaluate Tiny-ONN on ARC, runs/arc_cpu/)"
+	@echo "make curvature-report - run the curvature notebook's slow experiments (figures/curvature_*.png)"
 	@echo "make test   - set up .venv, run nbdev_test on every notebook, check the export is in sync"
 	@echo "make docs   - render every notebook to HTML with its plots into _docs/"
 	@echo "make docs-check - open _docs/ in headless Chromium and check every page and image loads"
@@ -28,11 +29,16 @@ setup: $(STAMP)
 export: setup
 	$(BIN)/nbdev_export
 
-# The main job. Until the ARC trainer exists it is the curvature report: it runs the curvature
-# notebook with its slow experiments and writes their figures to figures/.
+# The main job: train the default Tiny-ONN (MLP-routed DynMoE + FARS, ARS2Neo) on ARC-AGI-1 training
+# tasks on the CPU (<= 30 min on 2 cores), evaluate it, write runs/arc_cpu/ and figures/train_*.png.
 run: setup
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/tiny-onn train --config configs/arc_cpu.yaml --eval
+	@echo "report: runs/arc_cpu/report.md"; ls -l figures/train_*.png
+
+# The curvature report: the curvature notebook with its slow experiments (BackPACK benchmark, figures).
+curvature-report: setup
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/python scripts/run_nb.py nbs/01_curvature.ipynb --flags slow --no-save
-	@ls -l figures/
+	@ls -l figures/curvature_*.png
 
 test: setup
 	PATH=$(CURDIR)/$(BIN):$$PATH bash scripts/test.sh

@@ -36,6 +36,14 @@ else
   git status --porcelain -- tiny_onn; touch "$logs/export.fail"
 fi
 
+# README.md is generated from nbs/index.ipynb.
+if python scripts/build_docs.py --readme && git diff --quiet -- README.md; then
+  echo "PASS README in sync with nbs/index.ipynb"; touch "$logs/readme.ok"
+else
+  echo "FAIL README.md differs from what nbs/index.ipynb generates (run: make docs, commit README.md)"
+  git diff --stat -- README.md; touch "$logs/readme.fail"
+fi
+
 passed=$(ls "$logs"/*.ok 2>/dev/null | wc -l); failed=$(ls "$logs"/*.fail 2>/dev/null | wc -l)
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

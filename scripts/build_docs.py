@@ -58,8 +58,8 @@ def clean(nb, site_url: str) -> tuple[str, str]:
     title, desc = front.get("title", ""), front.get("description", "")
     head = f"# {title}\n\n" + (f"> {desc}\n" if desc else "")
     nb.cells = [nbformat.v4.new_markdown_cell(head)] + cells
-    text = json.dumps(nb)  # links to the doc site become links to the local pages
-    nb2 = nbformat.reads(text.replace(site_url, ""), as_version=4)
+    text = json.dumps(nb)  # links to the doc site become local pages; ../figures/ is copied beside them
+    nb2 = nbformat.reads(text.replace(site_url, "").replace("../figures/", "figures/"), as_version=4)
     nb.cells = nb2.cells
     return title, desc
 
@@ -136,7 +136,9 @@ def render_all(out: Path) -> list[tuple[str, str, str, int]]:
         name = page_name(src)
         (out / name).write_text(body, encoding="utf-8")
         n_img = sum(1 for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {}))
+        n_img += sum(len(re.findall(r"!\[[^\]]*\]\(figures/", c.source)) for c in nb.cells if c.cell_type == "markdown")
         pages.append((name, title or src.stem, desc, n_img))
+    shutil.copytree(ROOT / "figures", out / "figures", dirs_exist_ok=True)
     (out / "manifest.json").write_text(json.dumps({n: k for n, _, _, k in pages}, indent=1))
     return pages
 

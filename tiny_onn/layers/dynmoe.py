@@ -43,7 +43,7 @@ def top_any_mask(z: Tensor, fallback: bool = True) -> tuple[Tensor, Tensor]:
     processed). Returns `(mask, fell_back)`: bool `(N, E)` and bool `(N,)`."""
     mask = z > 0
     fell = ~mask.any(-1)
-    if fallback and bool(fell.any()):
+    if fallback:  # branch-free, so the layer also runs under torch.func transforms (vmap)
         mask = mask | (F.one_hot(z.argmax(-1), z.shape[-1]).bool() & fell[:, None])
     return mask, fell
 

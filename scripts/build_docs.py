@@ -59,7 +59,9 @@ def clean(nb, site_url: str) -> tuple[str, str]:
     head = f"# {title}\n\n" + (f"> {desc}\n" if desc else "")
     nb.cells = [nbformat.v4.new_markdown_cell(head)] + cells
     text = json.dumps(nb)  # links to the doc site become local pages; ../figures/ is copied beside them
-    nb2 = nbformat.reads(text.replace(site_url, "").replace("../figures/", "figures/"), as_version=4)
+    text = text.replace(site_url, "").replace("../figures/", "figures/")
+    text = re.sub(r'\{target=\\"_blank\\"[^}]*\}', "", text)  # Quarto link attributes in show_doc output
+    nb2 = nbformat.reads(text, as_version=4)
     nb.cells = nb2.cells
     return title, desc
 
@@ -127,6 +129,8 @@ def render_all(out: Path) -> list[tuple[str, str, str, int]]:
     c = Config()
     c.TagRemovePreprocessor.enabled = True
     c.TagRemovePreprocessor.remove_input_tags = {"remove_input"}
+    c.TemplateExporter.exclude_input_prompt = True
+    c.TemplateExporter.exclude_output_prompt = True
     exporter = HTMLExporter(config=c, template_name="lab")
     pages = []
     for src in srcs:

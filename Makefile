@@ -29,10 +29,10 @@ setup: $(STAMP)
 export: setup
 	$(BIN)/nbdev_export
 
-# The main job: train the default Tiny-ONN (MLP-routed DynMoE + FARS, ARS2Neo) on ARC-AGI-1 training
+# The main job: train the default Tiny-ONN (MLP-routed DynMoE + FARS, AdaRMSuon) on ARC-AGI-1 training
 # tasks on the CPU (<= 30 min on 2 cores), evaluate it, write runs/arc_cpu/ and figures/train_*.png.
 run: setup
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/tiny-onn train --config configs/arc_cpu.yaml --eval
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/tiny-onn train --config configs/arc_cpu.yaml --resume --eval
 	@echo "report: runs/arc_cpu/report.md"; ls -l figures/train_*.png
 
 # The curvature report: the curvature notebook with its slow experiments (BackPACK benchmark, figures).

@@ -132,16 +132,29 @@ def _factor_columns(out: Tensor, loss: str, w: Tensor, n: int, *, samples: int |
     return z * scale / math.sqrt(samples)
 
 # %% ../nbs/01_curvature.ipynb #61ecf41b
-def layer_blocks(model: nn.Module) -> list[list[str]]:
-    "Trainable parameter names grouped by owning module, one block per module with direct parameters."
+def layer_blocks(model: nn.Module, by: str = "module") -> list[list[str]]:
+    """Trainable parameter names in blocks, in `named_parameters()` order. `by="module"`: one block per module
+    with direct parameters. `by="layer"`: one block per numbered layer of a stack (`blocks.0`, `model.layers.3`:
+    the name up to its first integer component), and one more for every parameter outside any stack
+    (embeddings, final norm, head): a transformer's natural blocks, far fewer than its modules."""
+    if by not in ("module", "layer"):
+        raise ValueError(f"layer_blocks: by must be 'module' or 'layer', got {by!r}")
     owner = {}
     for mname, m in model.named_modules():
         for k, p in m.named_parameters(recurse=False):
             owner.setdefault(id(p), mname)
+
+    def key(n: str, p) -> str:
+        if by == "module": return owner[id(p)]
+        parts = n.split(".")
+        i = next((i for i, s in enumerate(parts[:-1]) if s.isdigit()), None)
+        return ".".join(parts[:i + 1]) if i is not None else "\0rest"
+
     blocks: dict[str, list[str]] = {}
     for n, p in model.named_parameters():
-        if p.requires_grad: blocks.setdefault(owner[id(p)], []).append(n)
+        if p.requires_grad: blocks.setdefault(key(n, p), []).append(n)
     return list(blocks.values())
+
 
 # %% ../nbs/01_curvature.ipynb #81eff195
 def _jvp(f, block: dict, v: dict):

@@ -35,7 +35,7 @@ def _grid_colours(tokens: np.ndarray) -> set:
 @torch.no_grad()
 def teacher_forced(model: nn.Module, tasks: Sequence[ARCTask] | ARCTaskSet, max_len: int | None = None,
                    batch_tokens: int = 8192, augmentation: Augmentation = IDENTITY) -> pd.DataFrame:
-    "One row per (task, test output): token accuracy, exact match, collapse flag, the arg-max grid (or why it does not decode)."
+    "One row per (task, test output): token accuracy, mean cross entropy (`loss`), exact match, collapse flag, the arg-max grid (or why it does not decode)."
     m = unwrap(model); was = m.training; m.eval()
     dev = next(m.parameters()).device
     items = []
@@ -59,9 +59,10 @@ def teacher_forced(model: nn.Module, tasks: Sequence[ARCTask] | ARCTaskSet, max_
                 s, end = e.test_span                      # output grid tokens [s, end), <eos> at end
                 truth = e.input_ids[s:end + 1]
                 pred = logits[b, s - 1:end].argmax(-1).numpy()
+                nll = float(F.cross_entropy(logits[b, s - 1:end], torch.as_tensor(truth, dtype=torch.long)))
                 grid, why = try_decode_grid(pred)
                 pc, tc = _grid_colours(pred[:-1]), _grid_colours(truth)
-                rows.append({"task": t.id, "test": j, "tokens": len(truth), "token_acc": float((pred == truth).mean()),
+                rows.append({"task": t.id, "test": j, "tokens": len(truth), "token_acc": float((pred == truth).mean()), "loss": nll,
                              "exact": bool((pred == truth).all()), "collapse": len(pc) == 1 and len(tc) > 1,
                              "pred_colours": len(pc), "true_colours": len(tc),
                              "pred_grid": None if grid is None else augmentation.invert_grid(grid), "decode_error": why})

@@ -23,7 +23,7 @@ from .fars import RoutingShaper, SARS, dynmoe_lm, make_shaper
 from .layers.attention import TinyLM
 from .layers.dynmoe import dynmoe_layers, dynmoe_aux_loss, dynmoe_maintain
 from .routing import routing_entropy
-from .curvature import read_curvature
+from .curvature import layer_blocks, read_curvature
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'TrainConfig', 'config_from_dict', 'load_config', 'task_length', 'select_tasks', 'BatchStream', 'unwrap',
@@ -64,7 +64,7 @@ class TrainConfig:
     batch_tokens: int = 4096           # padded tokens per micro-batch
     grad_accum: int = 1                # micro-batches per optimizer step (per process)
     # optimizer
-    optimizer: str = "ars2neo"         # ars2neo | adarmsuon | adamw | layerwise_gn
+    optimizer: str = "adarmsuon"       # adarmsuon | ars2neo | adamw | layerwise_gn (see 52_arc_optim)
     lr: float = 3e-3
     betas: list = field(default_factory=lambda: [0.9, 0.95])
     weight_decay: float = 0.0
@@ -73,6 +73,7 @@ class TrainConfig:
     sam_k: int = 4                     # ARS2Neo: sync (two-pass) every k steps
     gn_damping: float = 1e-3           # LayerwiseGN
     gn_cg_iters: int = 5
+    gn_blocks: str = "layer"           # LayerwiseGN blocks: layer (one per transformer layer + the rest) | module
     fars: bool = True                  # FARS meta-loss (RoutingShaper) for DynMoE models
     cost_alpha: float = 0.1
     fars_weight: float = 0.01
@@ -101,7 +102,8 @@ class TrainConfig:
         "Clear `ValueError`s for bad values."
         choice = {"device": ("auto", "cpu", "cuda"), "dtype": ("float32", "bfloat16"), "model": ("tinylm", "dynmoe", "tiny_onn"),
                   "optimizer": OPTIMIZERS, "label": ("outputs", "test"),
-                  "weight_decay_mode": ("decoupled", "natural", "natural_projected")}
+                  "weight_decay_mode": ("decoupled", "natural", "natural_projected"),
+                  "gn_blocks": ("layer", "module")}
         for k, ok in choice.items():
             v = getattr(self, k)
             if not (v in ok or (k == "device" and isinstance(v, str) and v.startswith("cuda:"))):
@@ -282,7 +284,8 @@ def build_optimizer(cfg: TrainConfig, model: nn.Module) -> torch.optim.Optimizer
     if cfg.optimizer == "adamw":
         return torch.optim.AdamW(m.parameters(), lr=cfg.lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay)
     if cfg.optimizer == "layerwise_gn":
-        return LayerwiseGN(ShiftedLogits(m), lr=cfg.lr, damping=cfg.gn_damping, cg_iters=cfg.gn_cg_iters,
+        w = ShiftedLogits(m)
+        return LayerwiseGN(w, lr=cfg.lr, damping=cfg.gn_damping, cg_iters=cfg.gn_cg_iters, blocks=layer_blocks(w, by=cfg.gn_blocks),
                            generator=torch.Generator().manual_seed(cfg.seed))
     groups = split_params(m)
     kw = dict(lr=cfg.lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay, weight_decay_mode=cfg.weight_decay_mode)
@@ -325,7 +328,8 @@ class Closure:
     """The one closure every optimizer gets (see the top of this notebook). Call it: it zeroes the grads,
     runs forward + loss (+ SDL + FARS meta-loss) + backward over `micro` (a list of batch dicts on the
     device), all-reduces `(loss, bad)`, guards and clips; returns the step's global mean task loss.
-    Attributes after use: `calls`, `bad` (any call non-finite), `grad_norm`, `parts` (last call's loss terms)."""
+    Attributes after use: `calls`, `bad` (any call non-finite), `grad_norm` (last call's), `parts` (the first call's loss
+    terms: those at the step's weights, also for ARS2Neo whose second call is at the perturbed weights)."""
     def __init__(self, trainer: "Trainer", micro: list, n_tokens: int):
         self.t, self.micro, self.n_tokens = trainer, micro, max(1, n_tokens)
         self.calls, self.bad, self.grad_norm, self.parts = 0, False, float("nan"), {}
@@ -353,7 +357,8 @@ class Closure:
         task_g, bad = flag[0], bool(flag[1] > 0)
         self.calls += 1
         self.grad_norm = float(norm)
-        self.parts = {"loss": float(task_g), "sdl": float(aux_sum), "meta": float(meta_sum)}
+        if self.calls == 1:  # the loss at the step's weights θ (ARS2Neo's second pass is at θ+ε: not what is logged)
+            self.parts = {"loss": float(task_g), "sdl": float(aux_sum), "meta": float(meta_sum)}
         if bad:
             self.bad = True
             for p in params: p.grad = None   # nothing for any optimizer to apply
@@ -367,14 +372,28 @@ def _fsync_write(path: Path, write: Callable[[Path], None]):
     with open(path, "rb") as f: os.fsync(f.fileno())
 
 
+def _plain(v):
+    "numpy scalars/arrays as Python numbers/tensors, recursively: what `torch.load(weights_only=True)` accepts."
+    if isinstance(v, np.generic): return v.item()
+    if isinstance(v, np.ndarray): return torch.from_numpy(v.copy())
+    if isinstance(v, dict): return {k: _plain(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)): return type(v)(_plain(x) for x in v)
+    return v
+
+
 def rng_state() -> dict:
-    st = {"python": random.getstate(), "numpy": np.random.get_state(), "torch": torch.get_rng_state()}
+    "Python, numpy, torch (and CUDA) RNG states, in types a weights-only `torch.load` reads back."
+    name, keys, pos, has_gauss, gauss = np.random.get_state()
+    st = {"python": random.getstate(), "numpy": (name, torch.from_numpy(keys.astype(np.int64)), int(pos), int(has_gauss), float(gauss)),
+          "torch": torch.get_rng_state()}
     if torch.cuda.is_available(): st["cuda"] = torch.cuda.get_rng_state_all()
     return st
 
 
 def set_rng_state(st: dict):
-    random.setstate(st["python"]); np.random.set_state(st["numpy"]); torch.set_rng_state(st["torch"])
+    name, keys, pos, has_gauss, gauss = st["numpy"]
+    random.setstate(st["python"]); torch.set_rng_state(st["torch"])
+    np.random.set_state((name, np.asarray(keys, dtype=np.int64).astype(np.uint32), pos, has_gauss, gauss))
     if "cuda" in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st["cuda"])
 
 
@@ -419,11 +438,11 @@ def latest_checkpoint(ckpt_root: str | Path) -> Path | None:
 
 
 def load_checkpoint(path: str | Path, model: nn.Module, map_location="cpu") -> dict:
-    "Load weights into `model` (strict) and return the trainer state dict."
+    "Load weights into `model` (strict, safetensors) and return the trainer state dict (`torch.load(weights_only=True)`)."
     from safetensors.torch import load_model
     path = Path(path)
     missing, unexpected = load_model(unwrap(model), str(path / "model.safetensors"), strict=True, device=str(map_location))
-    return torch.load(path / "trainer.pt", map_location=map_location, weights_only=False)
+    return torch.load(path / "trainer.pt", map_location=map_location, weights_only=True)
 
 # %% ../nbs/50_train.ipynb #5868f5a1
 def pick_device(name: str = "auto") -> torch.device:
@@ -456,6 +475,9 @@ class Trainer:
         self.device = pick_device(cfg.device)
         self.rank, self.world_size, self.device = init_distributed(self.device)
         self.run_dir = Path(cfg.run_dir); self.ckpt_root = self.run_dir / "checkpoints"
+        if not cfg.resume and (self.ckpt_root / "LATEST").exists():   # a fresh run would interleave with (and prune) its checkpoints
+            raise FileExistsError(f"{self.ckpt_root} already holds a run's checkpoints: resume=True (--resume) continues it; "
+                                  "choose another run_dir, or delete that one, to start afresh")
         if self.rank == 0: self.run_dir.mkdir(parents=True, exist_ok=True)
         random.seed(cfg.seed); np.random.seed(cfg.seed); torch.manual_seed(cfg.seed)
         # data
@@ -493,14 +515,14 @@ class Trainer:
     def state_dict(self) -> dict:
         return {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(), "rng": rng_state(),
                 "data": self.stream.state_dict(), "step": self.step, "skipped": self.skipped, "bad_run": self.bad_run,
-                "tokens": self.tokens, "compute_s": self.compute_s,
+                "tokens": self.tokens, "compute_s": self.compute_s, "history": _plain(self.history),
                 "dynmoe_reset_logs": [m.reset_log for m in dynmoe_layers(self.raw)]}
 
     def save(self) -> Path | None:
         p = None
-        if self.rank == 0:
-            p = save_checkpoint(self.ckpt_root, self.step, self.raw, self.state_dict(), self.cfg.to_dict(), self.cfg.keep_ckpts)
+        if self.rank == 0:  # the metrics rows travel in the checkpoint: a kill between the two writes loses none
             self.write_metrics()
+            p = save_checkpoint(self.ckpt_root, self.step, self.raw, self.state_dict(), self.cfg.to_dict(), self.cfg.keep_ckpts)
         if _dist() is not None: _dist().barrier()
         return p
 
@@ -515,7 +537,9 @@ class Trainer:
         for m, lg in zip(dynmoe_layers(self.raw), st.get("dynmoe_reset_logs", [])): m.reset_log = list(lg)
         set_rng_state(st["rng"])
         mf = self.run_dir / "metrics.csv"
-        if mf.exists():
+        if "history" in st:
+            self.history = [r for r in st["history"] if r["step"] <= self.step]
+        elif mf.exists():
             df = pd.read_csv(mf)
             self.history = df[df["step"] <= self.step].to_dict("records")
         self.log(f"resumed from {path} at step {self.step}")

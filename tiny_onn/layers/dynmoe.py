@@ -19,8 +19,8 @@ except ImportError:  # the routing module predates the XOR evaluation
     _DEFAULT_ROUTER = "mlp"
 
 # %% auto #0
-__all__ = ['DynMoEAux', 'top_any_mask', 'straight_through', 'sdl_loss', 'experts_dense', 'experts_sparse', 'DynMoE',
-           'dynmoe_layers', 'dynmoe_aux_loss', 'dynmoe_maintain', 'saved_tensor_bytes', 'random_routing',
+__all__ = ['DynMoEAux', 'top_any_mask', 'functorch_transforms', 'straight_through', 'sdl_loss', 'experts_dense', 'experts_sparse',
+           'DynMoE', 'dynmoe_layers', 'dynmoe_aux_loss', 'dynmoe_maintain', 'saved_tensor_bytes', 'random_routing',
            'bench_dispatch']
 
 # %% ../../nbs/24_dynmoe.ipynb #428192e9
@@ -43,9 +43,21 @@ def top_any_mask(z: Tensor, fallback: bool = True) -> tuple[Tensor, Tensor]:
     processed). Returns `(mask, fell_back)`: bool `(N, E)` and bool `(N,)`."""
     mask = z > 0
     fell = ~mask.any(-1)
-    if fallback:  # branch-free, so the layer also runs under torch.func transforms (vmap)
-        mask = mask | (F.one_hot(z.argmax(-1), z.shape[-1]).bool() & fell[:, None])
+    if fallback:  # branch-free and out of place, so the layer also runs under torch.func transforms (vmap)
+        top = torch.zeros_like(mask).scatter(-1, z.argmax(-1, keepdim=True), True)
+        mask = mask | (top & fell[:, None])
     return mask, fell
+
+
+def functorch_transforms() -> set[str]:
+    """Names of the `torch.func` transforms wrapped around the current call (`{'Vmap', 'Grad', 'Jvp', …}`;
+    empty outside any). Lets a layer skip side effects (statistics, buffers) and data-dependent shapes
+    while the curvature code (`tiny_onn.curvature`) runs it inside `jvp`/`vjp`/`vmap`."""
+    try:
+        stack = torch._C._functorch.get_interpreter_stack() or []
+    except AttributeError:  # a torch without functorch's interpreter stack: no transform can be active
+        return set()
+    return {i.key().name for i in stack}
 
 
 def straight_through(hard: Tensor, soft: Tensor) -> Tensor:
@@ -187,8 +199,13 @@ class DynMoE(nn.Module):
         lead = x.shape[:-1]
         xf = x.reshape(-1, self.d_in)
         r, gates, mask, fell, w = self.route(xf)
-        run = experts_sparse if self.dispatch == "sparse" else experts_dense
+        tf = functorch_transforms()
+        # sparse dispatch has data-dependent shapes (nonzero, split): fine under jvp/vjp, not under vmap,
+        # where the dense reference (same result, tested above) runs instead
+        run = experts_sparse if self.dispatch == "sparse" and "Vmap" not in tf else experts_dense
         y = run(xf, self.w1, self.w2, w, mask, _ACTS[self.activation])
+        if tf:  # a curvature product, not a training forward: leave `aux`, `_seen` and the counts alone
+            return y.reshape(*lead, self.d_out)
         counts = mask.sum(0)
         if self.training:
             with torch.no_grad():

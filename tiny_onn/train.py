@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 
 from .data.arc import (VOCAB, IGNORE_INDEX, ARCDataset, ARCTask, ARCTaskSet, BucketBatchSampler, SequenceTooLong,
-                               collate_padded, dihedral_shape, load_arc, sequence_length)
+                               collate_padded, collate_packed, block_causal_mask, PackedBatchSampler, dihedral_shape, load_arc, sequence_length)
 from .optim import ARS2Neo, AdaRMSuon, LayerwiseGN, optimizer_step, split_params
 from .fars import RoutingShaper, SARS, dynmoe_lm, make_shaper
 from .layers.attention import TinyLM
@@ -27,10 +27,10 @@ from .curvature import layer_blocks, read_curvature
 
 # %% auto #0
 __all__ = ['OPTIMIZERS', 'TrainConfig', 'config_from_dict', 'load_config', 'task_length', 'select_tasks', 'BatchStream', 'unwrap',
-           'logits_of', 'model_forward', 'build_model', 'ShiftedLogits', 'build_optimizer', 'Schedule', 'label_count',
-           'ce_sum', 'NonFiniteError', 'Closure', 'rng_state', 'set_rng_state', 'save_checkpoint', 'keep_copy',
-           'latest_checkpoint', 'load_checkpoint', 'pick_device', 'init_distributed', 'Trainer', 'output_span',
-           'greedy_generate', 'eavi_label_count', 'eavi_batch', 'plot_history']
+           'logits_of', 'model_forward', 'batch_inputs', 'build_model', 'ShiftedLogits', 'build_optimizer', 'Schedule',
+           'label_count', 'ce_sum', 'NonFiniteError', 'Closure', 'rng_state', 'set_rng_state', 'save_checkpoint',
+           'keep_copy', 'latest_checkpoint', 'load_checkpoint', 'pick_device', 'init_distributed', 'Trainer',
+           'output_span', 'greedy_generate', 'eavi_label_count', 'eavi_batch', 'plot_history']
 
 # %% ../nbs/50_train.ipynb #ea9e2f4a
 @dataclass
@@ -62,6 +62,7 @@ class TrainConfig:
     colours: bool = True               # colour permutations in the augmentations
     label: str = "outputs"             # outputs (all output grids) | test (the test output only)
     batch_tokens: int = 4096           # padded tokens per micro-batch
+    packing: bool = False              # teacher forcing on packed rows of max_len tokens (block-causal masks) instead of padded batches
     grad_accum: int = 1                # micro-batches per optimizer step (per process)
     # optimizer
     optimizer: str = "adarmsuon"       # adarmsuon | ars2neo | adamw | layerwise_gn (see 52_arc_optim)
@@ -122,6 +123,9 @@ class TrainConfig:
                              f"grad_clip={self.grad_clip}, min_lr_ratio={self.min_lr_ratio}, eavi_lr_scale={self.eavi_lr_scale}")
         if self.d_model % self.n_heads:
             raise ValueError(f"d_model={self.d_model} is not divisible by n_heads={self.n_heads}")
+        if self.packing and (self.model == "tiny_onn" or self.optimizer == "layerwise_gn"):
+            raise ValueError("packing needs a TinyLM-style model (model: tinylm or dynmoe) and a first-order optimizer: "
+                             "tiny_onn.model and LayerwiseGN's GGN products take no block-causal mask")
         if self.batch_tokens < self.max_len:
             raise ValueError(f"batch_tokens={self.batch_tokens} must be >= max_len={self.max_len} (one sequence per micro-batch at least)")
         return self
@@ -194,10 +198,20 @@ def select_tasks(tasks: ARCTaskSet, max_len: int, n_tasks: int = 0, seed: int = 
 
 
 class BatchStream:
-    "Deterministic, resumable stream of padded micro-batches over an `ARCDataset` (state: epoch, index)."
-    def __init__(self, dataset: ARCDataset, batch_tokens: int, seed: int = 0, shuffle: bool = True):
-        self.ds, self.sampler = dataset, BucketBatchSampler(dataset, max_tokens=batch_tokens, shuffle=shuffle, seed=seed)
+    """Deterministic, resumable stream of micro-batches over an `ARCDataset` (state: epoch, index): padded
+    (similar lengths bucketed, at most `batch_tokens` padded tokens) or, with `packed`, rows of `dataset.max_len`
+    tokens holding several sequences each (`batch_tokens // max_len` rows; `doc_ids`/`position_ids` say which)."""
+    def __init__(self, dataset: ARCDataset, batch_tokens: int, seed: int = 0, shuffle: bool = True, packed: bool = False):
+        self.ds, self.packed = dataset, packed
+        self.sampler = (PackedBatchSampler(dataset, rows_per_batch=max(1, batch_tokens // dataset.max_len), shuffle=shuffle, seed=seed)
+                        if packed else BucketBatchSampler(dataset, max_tokens=batch_tokens, shuffle=shuffle, seed=seed))
         self.epoch, self.index, self._cache = 0, 0, None
+
+    def _collate(self, b: list) -> dict:
+        if not self.packed: return collate_padded([self.ds[(i, self.epoch, r)] for r, i in enumerate(b)])
+        out = collate_packed([self.ds[(i, self.epoch, r)] for r, row in enumerate(b) for i in row], self.sampler.row_len)
+        out["packed"] = True
+        return out
 
     def _batches(self) -> list:
         if self._cache is None or self._cache[0] != self.epoch:
@@ -212,8 +226,7 @@ class BatchStream:
             raise ValueError(f"an epoch has {len(self._batches())} micro-batches, fewer than the {n} one step needs; "
                              "lower grad_accum/batch_tokens or use more tasks/augmentations")
         if self.index + n > len(self._batches()): self.epoch, self.index = self.epoch + 1, 0
-        out = [collate_padded([self.ds[(i, self.epoch, r)] for r, i in enumerate(b)])
-               for b in self._batches()[self.index:self.index + n]]
+        out = [self._collate(b) for b in self._batches()[self.index:self.index + n]]
         self.index += n
         return out
 
@@ -250,6 +263,12 @@ def model_forward(model: nn.Module, input_ids: Tensor, *, position_ids: Tensor |
     if use_cache or past is not None: kw.update(past_key_values=past, use_cache=True)
     out = model(**kw)
     return (logits_of(out), out.past_key_values) if use_cache else logits_of(out)
+
+
+def batch_inputs(batch: dict) -> dict:
+    "The attention arguments a micro-batch needs: none for right-padded rows (causal is enough), per-row positions and a block-causal mask for packed ones."
+    if not batch.get("packed"): return {}
+    return {"position_ids": batch["position_ids"], "attn_mask": block_causal_mask(batch["doc_ids"])}
 
 
 def build_model(cfg: TrainConfig, vocab_size: int = VOCAB.size) -> nn.Module:
@@ -343,7 +362,7 @@ class Closure:
         for j, mb in enumerate(self.micro):
             sync = j == n - 1 or not hasattr(t.model, "no_sync")
             with (contextlib.nullcontext() if sync else t.model.no_sync()), t.autocast():
-                logits = model_forward(t.model, mb["input_ids"])
+                logits = model_forward(t.model, mb["input_ids"], **batch_inputs(mb))
                 loss = ce_sum(logits, mb["labels"]) / self.n_tokens
                 aux = dynmoe_aux_loss(t.raw)
                 aux = aux if isinstance(aux, Tensor) else torch.zeros((), device=t.device)
@@ -483,7 +502,9 @@ class Trainer:
         # data
         self.tasks = tasks if tasks is not None else select_tasks(load_arc(cfg.train_set), cfg.max_len, cfg.n_tasks, cfg.seed, cfg.task_ids)
         self.dataset = ARCDataset(self.tasks, n_aug=cfg.n_aug, seed=cfg.seed, max_len=cfg.max_len, label=cfg.label, colours=cfg.colours)
-        self.stream = BatchStream(self.dataset, cfg.batch_tokens, seed=cfg.seed)
+        self.stream = BatchStream(self.dataset, cfg.batch_tokens, seed=cfg.seed, packed=cfg.packing)
+        # EAVI generates each row's test output: it needs one sequence per row (padded), also when TF packs
+        self.eavi_stream = BatchStream(self.dataset, cfg.batch_tokens, seed=cfg.seed) if cfg.packing else self.stream
         # model and optimizer
         self.raw = (model if model is not None else build_model(cfg)).to(self.device)
         self.model = self.raw
@@ -514,7 +535,7 @@ class Trainer:
     # --- checkpointing
     def state_dict(self) -> dict:
         return {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(), "rng": rng_state(),
-                "data": self.stream.state_dict(), "step": self.step, "skipped": self.skipped, "bad_run": self.bad_run,
+                "data": self.stream.state_dict(), "eavi_data": self.eavi_stream.state_dict(), "step": self.step, "skipped": self.skipped, "bad_run": self.bad_run,
                 "tokens": self.tokens, "compute_s": self.compute_s, "history": _plain(self.history),
                 "dynmoe_reset_logs": [m.reset_log for m in dynmoe_layers(self.raw)]}
 
@@ -533,6 +554,7 @@ class Trainer:
         st = load_checkpoint(path, self.raw, map_location=self.device)
         self.optimizer.load_state_dict(st["optimizer"]); self.scheduler.load_state_dict(st["scheduler"])
         self.stream.load_state_dict(st["data"])
+        if self.eavi_stream is not self.stream and "eavi_data" in st: self.eavi_stream.load_state_dict(st["eavi_data"])
         self.step, self.skipped, self.bad_run, self.tokens, self.compute_s = st["step"], st["skipped"], st["bad_run"], st["tokens"], st["compute_s"]
         for m, lg in zip(dynmoe_layers(self.raw), st.get("dynmoe_reset_logs", [])): m.reset_log = list(lg)
         set_rng_state(st["rng"])
@@ -585,7 +607,7 @@ class Trainer:
     def micro_batches(self, phase: str = "tf") -> tuple:
         "This process's micro-batches of the next step (on the device) and the step's global label count."
         A, W = self.cfg.grad_accum, self.world_size
-        allb = self.stream.next(A * W)
+        allb = (self.stream if phase == "tf" else self.eavi_stream).next(A * W)
         n_tokens = sum(label_count(b) if phase == "tf" else eavi_label_count(b) for b in allb)
         mine = [_to(b, self.device) for b in allb[self.rank * A:(self.rank + 1) * A]]
         return mine, n_tokens

@@ -4,8 +4,8 @@
 Same model (configs/arc_cpu.yaml: DynMoE + FARS, d_model 96, 3 layers), the same 16 ARC-AGI-1 training tasks
 (selected with seed 0 for every run), the same schedule shape (warm-up, cosine to 10 %), one thread per run,
 two runs at a time. Phase 1 picks each optimizer's LR from a grid on seed 0; phase 2 runs seeds 1 and 2 at
-that LR. First-order optimizers get `--steps` steps; LayerwiseGN (a CG solve per layer block per step, ~15-20x
-a first-order step here) gets `--gn-steps`, at least the same wall-clock. Per run: the mean training loss of the
+that LR. First-order optimizers get `--steps` steps; LayerwiseGN (a CG solve per layer block per step, ~25x
+an AdamW step here) gets `--gn-steps`, at least the same wall-clock. Per run: the mean training loss of the
 last 10 % of steps, and from the final checkpoint the teacher-forced cross entropy (`tf_loss`, the decision
 metric: deterministic, and the same weights for every optimizer), token accuracy and exact match on the 16
 tasks' test outputs (identity view), wall time.
@@ -14,7 +14,7 @@ tasks' test outputs (identity view), wall time.
 
 Writes `<out>/results.csv` (one row per run; rows already there are kept, so a killed run can be restarted).
 """
-import argparse, os, time
+import argparse, time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -24,13 +24,19 @@ GRID = {"ars2neo": [2e-3, 5e-3, 1e-2], "adarmsuon": [2e-3, 5e-3, 1e-2], "adamw":
         "layerwise_gn": [0.3, 1.0]}
 
 
+def tf_scores(model, tasks, max_len: int) -> dict:
+    "Teacher-forced cross entropy (the decision metric), token accuracy and exact match on the tasks' test outputs."
+    from tiny_onn.eval import teacher_forced
+    tf = teacher_forced(model, tasks, max_len)
+    return dict(tf_loss=float(tf.loss.mean()), tf_token_acc=float(tf.token_acc.mean()), tf_exact=float(tf.exact.mean()))
+
+
 def run_one(args: tuple) -> dict:
     opt, lr, seed, steps, out = args
     import torch
     torch.set_num_threads(1)
     from tiny_onn.train import Trainer, load_config, select_tasks
     from tiny_onn.data.arc import load_arc
-    from tiny_onn.eval import teacher_forced
     name = f"{opt}_lr{lr:g}_s{seed}"
     cfg = load_config("configs/arc_cpu.yaml", run_dir=str(Path(out) / name), seed=seed, optimizer=opt, lr=lr,
                       max_steps=steps, eavi_steps=0, warmup_steps=max(2, steps // 15), ckpt_every=10**6, progress=False,
@@ -40,19 +46,18 @@ def run_one(args: tuple) -> dict:
     tr = Trainer(cfg, tasks=tasks)
     df = tr.fit()
     wall = time.perf_counter() - t0
-    tf = teacher_forced(tr.raw, tasks, cfg.max_len)
     tail = df.loss.iloc[-max(1, len(df) // 10):]
-    return dict(optimizer=opt, lr=lr, seed=seed, steps=steps, train_loss_tail=float(tail.mean()), tf_loss=float(tf.loss.mean()),
-                tf_token_acc=float(tf.token_acc.mean()), tf_exact=float(tf.exact.mean()), wall_s=wall,
-                s_per_step=wall / steps, skipped=int(tr.skipped), tokens=int(tr.tokens))
+    return dict(optimizer=opt, lr=lr, seed=seed, steps=steps, train_loss_tail=float(tail.mean()),
+                **tf_scores(tr.raw, tasks, cfg.max_len), wall_s=wall, s_per_step=wall / steps, skipped=int(tr.skipped),
+                tokens=int(tr.tokens))
 
 
 def rescore(out: Path) -> pd.DataFrame:
-    "Fill `tf_loss` (and re-measure the teacher-forced metrics) from each run's final checkpoint where it is missing."
-    import torch
+    """Fill `tf_loss` (and re-measure the teacher-forced metrics) from each run's final checkpoint where it is
+    missing (rows written before `run_one` measured it)."""
     from tiny_onn.train import load_config, select_tasks
     from tiny_onn.data.arc import load_arc
-    from tiny_onn.eval import teacher_forced, load_run_model
+    from tiny_onn.eval import load_run_model
     res = out / "results.csv"
     df = pd.read_csv(res)
     if "tf_loss" not in df: df["tf_loss"] = float("nan")
@@ -60,9 +65,8 @@ def rescore(out: Path) -> pd.DataFrame:
     for i, r in df[df.tf_loss.isna()].iterrows():
         cfg = load_config("configs/arc_cpu.yaml", run_dir=str(out / f"{r.optimizer}_lr{r.lr:g}_s{r.seed}"), optimizer=r.optimizer)
         tasks = tasks or select_tasks(load_arc(cfg.train_set), cfg.max_len, cfg.n_tasks, 0)
-        model, ck, _ = load_run_model(cfg)
-        tf = teacher_forced(model, tasks, cfg.max_len)
-        df.loc[i, ["tf_loss", "tf_token_acc", "tf_exact"]] = [float(tf.loss.mean()), float(tf.token_acc.mean()), float(tf.exact.mean())]
+        sc = tf_scores(load_run_model(cfg)[0], tasks, cfg.max_len)
+        df.loc[i, list(sc)] = list(sc.values())
     df.to_csv(res, index=False)
     return df
 

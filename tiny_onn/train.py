@@ -230,6 +230,13 @@ class BatchStream:
         self.index += n
         return out
 
+    def padding_share(self) -> float:
+        "Share of the padded tokens in this epoch's micro-batches (what padding or packing wastes)."
+        tot = pad = 0
+        for b in self._batches():
+            doc = self._collate(b)["doc_ids"]; tot += doc.numel(); pad += int((doc < 0).sum())
+        return pad / tot
+
     def state_dict(self) -> dict: return {"epoch": self.epoch, "index": self.index}
     def load_state_dict(self, sd: dict): self.epoch, self.index = int(sd["epoch"]), int(sd["index"])
 
@@ -402,17 +409,14 @@ def _plain(v):
 
 def rng_state() -> dict:
     "Python, numpy, torch (and CUDA) RNG states, in types a weights-only `torch.load` reads back."
-    name, keys, pos, has_gauss, gauss = np.random.get_state()
-    st = {"python": random.getstate(), "numpy": (name, torch.from_numpy(keys.astype(np.int64)), int(pos), int(has_gauss), float(gauss)),
-          "torch": torch.get_rng_state()}
+    st = {"python": random.getstate(), "numpy": _plain(np.random.get_state()), "torch": torch.get_rng_state()}
     if torch.cuda.is_available(): st["cuda"] = torch.cuda.get_rng_state_all()
     return st
 
 
 def set_rng_state(st: dict):
-    name, keys, pos, has_gauss, gauss = st["numpy"]
-    random.setstate(st["python"]); torch.set_rng_state(st["torch"])
-    np.random.set_state((name, np.asarray(keys, dtype=np.int64).astype(np.uint32), pos, has_gauss, gauss))
+    name, keys, *rest = st["numpy"]
+    random.setstate(st["python"]); np.random.set_state((name, keys.numpy(), *rest)); torch.set_rng_state(st["torch"])
     if "cuda" in st and torch.cuda.is_available(): torch.cuda.set_rng_state_all(st["cuda"])
 
 
@@ -553,17 +557,11 @@ class Trainer:
         if path is None: self.log(f"no checkpoint in {self.ckpt_root}: starting fresh"); return False
         st = load_checkpoint(path, self.raw, map_location=self.device)
         self.optimizer.load_state_dict(st["optimizer"]); self.scheduler.load_state_dict(st["scheduler"])
-        self.stream.load_state_dict(st["data"])
-        if self.eavi_stream is not self.stream and "eavi_data" in st: self.eavi_stream.load_state_dict(st["eavi_data"])
+        self.stream.load_state_dict(st["data"]); self.eavi_stream.load_state_dict(st["eavi_data"])
         self.step, self.skipped, self.bad_run, self.tokens, self.compute_s = st["step"], st["skipped"], st["bad_run"], st["tokens"], st["compute_s"]
         for m, lg in zip(dynmoe_layers(self.raw), st.get("dynmoe_reset_logs", [])): m.reset_log = list(lg)
         set_rng_state(st["rng"])
-        mf = self.run_dir / "metrics.csv"
-        if "history" in st:
-            self.history = [r for r in st["history"] if r["step"] <= self.step]
-        elif mf.exists():
-            df = pd.read_csv(mf)
-            self.history = df[df["step"] <= self.step].to_dict("records")
+        self.history = [r for r in st["history"] if r["step"] <= self.step]
         self.log(f"resumed from {path} at step {self.step}")
         return True
 

@@ -6,13 +6,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from torch import Tensor
-from transformers import AutoConfig, AutoModelForCausalLM, GenerationMixin, PretrainedConfig, PreTrainedModel
+from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, GenerationMixin, PretrainedConfig, PreTrainedModel
 from transformers.cache_utils import Cache, DynamicCache
 from transformers.modeling_outputs import BaseModelOutputWithPast, CausalLMOutputWithPast
 
@@ -22,10 +22,10 @@ from .routing import DEFAULT_ROUTER, ROUTERS
 BLOCK_TYPES: tuple[str, ...] = ("dense", "dynmoe", "gcafm")
 ATTENTION_TYPES: tuple[str, ...] = ("full", "nsa")
 
-
 # %% auto #0
-__all__ = ['BLOCK_TYPES', 'ATTENTION_TYPES', 'TinyOnnConfig', 'GCAFMMLP', 'make_block', 'TinyOnnModelOutput',
-           'TinyOnnCausalLMOutput', 'TinyOnnPreTrainedModel', 'TinyOnnModel', 'TinyOnnForCausalLM', 'bench_model']
+__all__ = ['BLOCK_TYPES', 'ATTENTION_TYPES', 'CACHE_FIELD', 'TinyOnnConfig', 'GCAFMMLP', 'make_block', 'cache_of',
+           'TinyOnnModelOutput', 'TinyOnnCausalLMOutput', 'TinyOnnPreTrainedModel', 'TinyOnnModel',
+           'TinyOnnForCausalLM', 'bench_model']
 
 # %% ../nbs/40_model.ipynb #ab8d0fd8
 class TinyOnnConfig(PretrainedConfig):
@@ -147,6 +147,14 @@ def make_block(config: TinyOnnConfig) -> Block:
 
 
 # %% ../nbs/40_model.ipynb #fa6fee61
+CACHE_FIELD: str = "cache" if "cache" in {f.name for f in fields(CausalLMOutputWithPast)} else "past_key_values"
+
+
+def cache_of(out) -> Cache | None:
+    "The KV cache of a model output, under whichever name (`cache` or `past_key_values`) the installed transformers uses."
+    return getattr(out, CACHE_FIELD, None)
+
+
 @dataclass
 class TinyOnnModelOutput(BaseModelOutputWithPast):
     "`BaseModelOutputWithPast` plus routing: per-layer masks/probs `(batch, seq, experts or features)` and the SDL loss."
@@ -161,12 +169,12 @@ class TinyOnnCausalLMOutput(CausalLMOutputWithPast):
 
     `loss = lm_loss + aux_loss_coef * aux_loss` (when labels are given); `aux_loss` is the sum of the DynMoE layers'
     SDL losses; `router_masks[l]` is layer `l`'s bool expert mask `(B, T, E)` (DynMoE) or soft feature mask
-    `(B, T, hidden)` (G-CAFM); `router_probs[l]` the router softmax `(B, T, E)` (DynMoE only)."""
+    `(B, T, hidden)` (G-CAFM); `router_probs[l]` the router softmax `(B, T, E)` (DynMoE only). The KV cache is in the
+    field `CACHE_FIELD` (`cache_of(out)` reads it)."""
     lm_loss: Tensor | None = None
     aux_loss: Tensor | None = None
     router_masks: tuple[Tensor, ...] | None = None
     router_probs: tuple[Tensor, ...] | None = None
-
 
 # %% ../nbs/40_model.ipynb #040b0cc2
 class TinyOnnPreTrainedModel(PreTrainedModel):
@@ -220,6 +228,24 @@ def _cache_kv(cache: Cache | None, i: int) -> tuple[Tensor, Tensor] | None:
     return layer.keys, layer.values
 
 
+def _pick_cache(cache: Cache | None, past_key_values: Cache | None) -> Cache | None:
+    "The one KV cache passed as `cache=` (transformers >= 5.24) or `past_key_values=` (earlier releases)."
+    if cache is not None and past_key_values is not None and cache is not past_key_values:
+        raise ValueError("pass the KV cache once, as cache= or as past_key_values=, not two different caches")
+    cache = cache if cache is not None else past_key_values
+    if cache is not None and not isinstance(cache, Cache):
+        raise TypeError(f"the KV cache must be a transformers Cache (e.g. DynamicCache), got {type(cache).__name__}")
+    if cache is not None and not isinstance(cache, DynamicCache):  # a StaticCache's preallocated slots would be read as keys
+        raise ValueError(f"TinyOnn reads its keys from a DynamicCache; {type(cache).__name__} is not supported "
+                         "(leave generate()'s cache_implementation unset)")
+    return cache
+
+
+def _checking() -> bool:
+    "Value checks that read tensor data run in eager mode only (not while torch.compile / torch.export trace)."
+    return not torch.compiler.is_compiling()
+
+
 class TinyOnnModel(TinyOnnPreTrainedModel):
     "Embedding, `num_hidden_layers` blocks, final RMSNorm; the KV cache is a transformers `Cache` (`DynamicCache`)."
     def __init__(self, config: TinyOnnConfig):
@@ -238,25 +264,40 @@ class TinyOnnModel(TinyOnnPreTrainedModel):
     def set_input_embeddings(self, value): self.embed_tokens = value
 
     def forward(self, input_ids: Tensor | None = None, attention_mask: Tensor | None = None,
-                position_ids: Tensor | None = None, past_key_values: Cache | None = None,
-                inputs_embeds: Tensor | None = None, use_cache: bool | None = None, **kwargs) -> TinyOnnModelOutput:
+                position_ids: Tensor | None = None, cache: Cache | None = None, past_key_values: Cache | None = None,
+                inputs_embeds: Tensor | None = None, use_cache: bool | None = None, cache_position: Tensor | None = None,
+                output_hidden_states: bool | None = None, output_attentions: bool | None = None,
+                return_dict: bool | None = None) -> TinyOnnModelOutput | tuple:
+        """Every argument is declared; an unknown keyword is a `TypeError`. `cache`/`past_key_values`: one transformers
+        `Cache` under either name. `cache_position`, if given, must be `arange(past, past + seq)` (this model keeps its
+        positions in `position_ids`). `attention_mask (batch, past + seq)`: 1 = real token (left padding allowed)."""
+        if output_attentions:
+            raise ValueError("TinyOnnModel does not return attention weights (SDPA / NSA kernels never form them)")
         if (input_ids is None) == (inputs_embeds is None):
             raise ValueError("TinyOnnModel: pass exactly one of input_ids or inputs_embeds")
         if input_ids is not None:
             if input_ids.ndim != 2:
                 raise ValueError(f"input_ids must be (batch, seq), got shape {tuple(input_ids.shape)}")
-            if input_ids.is_floating_point():
+            if input_ids.is_floating_point() or input_ids.is_complex() or input_ids.dtype == torch.bool:
                 raise TypeError(f"input_ids must be integers, got {input_ids.dtype}")
+            if _checking() and input_ids.numel():
+                lo, hi = int(input_ids.min()), int(input_ids.max())
+                if lo < 0 or hi >= self.config.vocab_size:
+                    raise ValueError(f"input_ids must lie in [0, vocab_size={self.config.vocab_size}), got ids in [{lo}, {hi}]")
             inputs_embeds = self.embed_tokens(input_ids)
+        elif inputs_embeds.ndim != 3 or inputs_embeds.shape[-1] != self.config.hidden_size:
+            raise ValueError(f"inputs_embeds must be (batch, seq, {self.config.hidden_size}), got {tuple(inputs_embeds.shape)}")
         B, T = inputs_embeds.shape[:2]
         use_cache = self.config.use_cache if use_cache is None else use_cache
-        if use_cache and past_key_values is None:
-            past_key_values = DynamicCache(config=self.config)
-        if past_key_values is not None and not isinstance(past_key_values, Cache):
-            raise TypeError(f"past_key_values must be a transformers Cache (e.g. DynamicCache), got {type(past_key_values).__name__}")
-        P = past_key_values.get_seq_length() if past_key_values is not None else 0
+        cache = _pick_cache(cache, past_key_values)
+        if use_cache and cache is None:
+            cache = DynamicCache(config=self.config)
+        P = cache.get_seq_length() if cache is not None else 0
         if P + T > self.config.max_position_embeddings:
             raise ValueError(f"{P} cached + {T} new tokens exceed max_position_embeddings={self.config.max_position_embeddings}")
+        if cache_position is not None and _checking():
+            if cache_position.shape[-1] != T or not torch.equal(cache_position.reshape(-1, T)[0].cpu(), torch.arange(P, P + T)):
+                raise ValueError(f"cache_position must be arange({P}, {P + T}) (the cache holds {P} tokens)")
         mask = None
         if attention_mask is not None:
             if attention_mask.ndim != 2 or tuple(attention_mask.shape) != (B, P + T):
@@ -268,30 +309,42 @@ class TinyOnnModel(TinyOnnPreTrainedModel):
                 mask = None  # nothing padded: the plain causal path
         if position_ids is None:
             position_ids = torch.arange(P, P + T, device=inputs_embeds.device)
+        elif position_ids.shape[-1] != T:
+            raise ValueError(f"position_ids must have {T} positions (one per new token), got shape {tuple(position_ids.shape)}")
+        want_hidden = self.config.output_hidden_states if output_hidden_states is None else output_hidden_states
         x = inputs_embeds
-        masks, probs, sdl = [], [], []
+        masks, probs, sdl, hidden = [], [], [], []
         for i, blk in enumerate(self.layers):
-            x, (k, v), _ = blk(x, position_ids, mask, _cache_kv(past_key_values, i))
-            if past_key_values is not None:
-                past_key_values.update(k[:, :, P:], v[:, :, P:], i)
+            if want_hidden:
+                hidden.append(x)
+            x, (k, v), _ = blk(x, position_ids, mask, _cache_kv(cache, i))
+            if cache is not None:
+                cache.update(k[:, :, P:], v[:, :, P:], i)
             mlp = blk.mlp
             if getattr(mlp, "aux", None) is not None:            # DynMoE
                 a = mlp.aux
                 masks.append(a.mask.view(B, T, -1)); probs.append(a.probs.view(B, T, -1)); sdl.append(a.sdl_loss)
             elif getattr(getattr(mlp, "up", None), "last_mask", None) is not None:  # G-CAFM
                 masks.append(mlp.up.last_mask.view(B, T, -1))
-        return TinyOnnModelOutput(last_hidden_state=self.norm(x), past_key_values=past_key_values if use_cache else None,
-                                  aux_loss=torch.stack(sdl).sum() if sdl else None,
-                                  router_masks=tuple(masks) if masks else None, router_probs=tuple(probs) if probs else None)
-
+        x = self.norm(x)
+        if want_hidden:
+            hidden.append(x)
+        out = TinyOnnModelOutput(last_hidden_state=x, hidden_states=tuple(hidden) if want_hidden else None,
+                                 aux_loss=torch.stack(sdl).sum() if sdl else None,
+                                 router_masks=tuple(masks) if masks else None, router_probs=tuple(probs) if probs else None,
+                                 **{CACHE_FIELD: cache if use_cache else None})
+        return out if (return_dict is None or return_dict) else out.to_tuple()
 
 # %% ../nbs/40_model.ipynb #3e6a624a
 class TinyOnnForCausalLM(TinyOnnPreTrainedModel, GenerationMixin):
     """Causal LM over `TinyOnnModel` with a tied (default) or untied head; `generate()` comes from `GenerationMixin`.
 
-    `forward(input_ids, attention_mask=None, position_ids=None, past_key_values=None, labels=None, use_cache=None,
-    logits_to_keep=0)` -> `TinyOnnCausalLMOutput`. `labels` follow the transformers convention (same length as
-    `input_ids`, shifted inside, `-100` ignored)."""
+    `forward(input_ids, attention_mask=None, position_ids=None, cache=None, past_key_values=None, inputs_embeds=None,
+    labels=None, use_cache=None, cache_position=None, logits_to_keep=0, output_hidden_states=None,
+    output_attentions=None, return_dict=None, num_items_in_batch=None)` -> `TinyOnnCausalLMOutput` (a tuple with
+    `return_dict=False`). `labels` follow the transformers convention (same length as `input_ids`, shifted inside,
+    `-100` ignored); `num_items_in_batch` (HF `Trainer` with gradient accumulation) makes the loss a sum over tokens
+    divided by it instead of a mean. Any other keyword is a `TypeError`."""
     _tied_weights_keys = {"lm_head.weight": "model.embed_tokens.weight"}
 
     def __init__(self, config: TinyOnnConfig):
@@ -306,11 +359,15 @@ class TinyOnnForCausalLM(TinyOnnPreTrainedModel, GenerationMixin):
     def set_output_embeddings(self, value): self.lm_head = value
 
     def forward(self, input_ids: Tensor | None = None, attention_mask: Tensor | None = None,
-                position_ids: Tensor | None = None, past_key_values: Cache | None = None,
+                position_ids: Tensor | None = None, cache: Cache | None = None, past_key_values: Cache | None = None,
                 inputs_embeds: Tensor | None = None, labels: Tensor | None = None, use_cache: bool | None = None,
-                logits_to_keep: int | Tensor = 0, **kwargs) -> TinyOnnCausalLMOutput:
-        out = self.model(input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids,
-                         past_key_values=past_key_values, inputs_embeds=inputs_embeds, use_cache=use_cache)
+                cache_position: Tensor | None = None, logits_to_keep: int | Tensor = 0,
+                output_hidden_states: bool | None = None, output_attentions: bool | None = None,
+                return_dict: bool | None = None, num_items_in_batch: int | Tensor | None = None) -> TinyOnnCausalLMOutput | tuple:
+        out = self.model(input_ids=input_ids, attention_mask=attention_mask, position_ids=position_ids, cache=cache,
+                         past_key_values=past_key_values, inputs_embeds=inputs_embeds, use_cache=use_cache,
+                         cache_position=cache_position, output_hidden_states=output_hidden_states,
+                         output_attentions=output_attentions)
         h = out.last_hidden_state
         if isinstance(logits_to_keep, int):
             h = h[:, -logits_to_keep:] if logits_to_keep > 0 else h
@@ -321,18 +378,28 @@ class TinyOnnForCausalLM(TinyOnnPreTrainedModel, GenerationMixin):
         if labels is not None:
             if labels.shape != (logits.shape[0], logits.shape[1]):
                 raise ValueError(f"labels must be (batch, seq) = {tuple(logits.shape[:2])}, got {tuple(labels.shape)}")
-            lm_loss = F.cross_entropy(logits[:, :-1].float().reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1),
-                                      ignore_index=-100)
+            flat_logits = logits[:, :-1].float().reshape(-1, logits.shape[-1])
+            flat_labels = labels[:, 1:].reshape(-1).to(flat_logits.device)
+            if _checking():
+                bad = (flat_labels != -100) & ((flat_labels < 0) | (flat_labels >= logits.shape[-1]))
+                if bool(bad.any()):
+                    raise ValueError(f"labels must be -100 or lie in [0, vocab_size={logits.shape[-1]}), got {flat_labels[bad][:4].tolist()}")
+            if num_items_in_batch is None:
+                lm_loss = F.cross_entropy(flat_logits, flat_labels, ignore_index=-100)
+            else:
+                lm_loss = F.cross_entropy(flat_logits, flat_labels, ignore_index=-100, reduction="sum") / num_items_in_batch
             loss = lm_loss if out.aux_loss is None else lm_loss + self.config.aux_loss_coef * out.aux_loss
-        return TinyOnnCausalLMOutput(loss=loss, logits=logits, past_key_values=out.past_key_values, lm_loss=lm_loss,
-                                     aux_loss=out.aux_loss, router_masks=out.router_masks, router_probs=out.router_probs)
+        res = TinyOnnCausalLMOutput(loss=loss, logits=logits, hidden_states=out.hidden_states, lm_loss=lm_loss,
+                                    aux_loss=out.aux_loss, router_masks=out.router_masks, router_probs=out.router_probs,
+                                    **{CACHE_FIELD: cache_of(out)})
+        return res if (return_dict is None or return_dict) else res.to_tuple()
 
-    def prepare_inputs_for_generation(self, input_ids: Tensor, past_key_values: Cache | None = None,
-                                      attention_mask: Tensor | None = None, **kwargs) -> dict:
-        """transformers' default (slices the new tokens, carries the cache), then makes sure `position_ids` follow
-        the attention mask (left padding: each row counts from its first real token)."""
-        inputs = super().prepare_inputs_for_generation(input_ids, past_key_values=past_key_values,
-                                                       attention_mask=attention_mask, **kwargs)
+    def prepare_inputs_for_generation(self, input_ids: Tensor, attention_mask: Tensor | None = None,
+                                      inputs_embeds: Tensor | None = None, **kwargs) -> dict:
+        """transformers' default (slices the new tokens, carries the cache under the installed release's name), then
+        makes sure `position_ids` follow the attention mask (left padding: each row counts from its first real token)."""
+        inputs = super().prepare_inputs_for_generation(input_ids, attention_mask=attention_mask, inputs_embeds=inputs_embeds,
+                                                       **kwargs)
         if inputs.get("position_ids") is None and attention_mask is not None:
             T = inputs["input_ids"].shape[1]
             inputs["position_ids"] = (attention_mask.long().cumsum(-1) - 1).clamp_min(0)[:, -T:]
@@ -350,8 +417,8 @@ class TinyOnnForCausalLM(TinyOnnPreTrainedModel, GenerationMixin):
 
 
 AutoConfig.register("tiny_onn", TinyOnnConfig, exist_ok=True)
+AutoModel.register(TinyOnnConfig, TinyOnnModel, exist_ok=True)
 AutoModelForCausalLM.register(TinyOnnConfig, TinyOnnForCausalLM, exist_ok=True)
-
 
 # %% ../nbs/40_model.ipynb #2f9da4f9
 def bench_model(lengths: tuple[int, ...] = (512, 2048), hidden_size: int = 64, num_hidden_layers: int = 2,

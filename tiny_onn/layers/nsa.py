@@ -154,18 +154,44 @@ class NSAttention(nn.Module):
         vc = self.cmp_v((vb + self.cmp_pos).flatten(-2))
         return kc, vc, valid
 
+    def align(self, k: Tensor, v: Tensor, key_mask: Tensor, past: int, T: int):
+        """Shift each left-padded row so that its first real key starts a block: blocks are then counted in the row's
+        own positions, for any pad length, exactly as for the prompt alone. Returns the aligned keys, values and key
+        mask `(…, S + block_size - 1, …)` and each query's aligned index `(B, T)`. Only left padding (zeros, then ones)
+        is accepted: a hole in the middle of a row has no position frame to align to."""
+        B, H, S, D = k.shape
+        l = self.block_size
+        km = key_mask.bool()
+        off = (km.long().cumsum(-1) == 0).sum(-1)                          # leading pads per row
+        if not torch.compiler.is_compiling() and not torch.equal(km, torch.arange(S, device=k.device)[None] >= off[:, None]):
+            raise ValueError("NSAttention: the attention mask must be left padding (zeros, then ones) in every row")
+        shift = (-off) % l
+        src = torch.arange(S + l - 1, device=k.device)[None] - shift[:, None]   # aligned index -> cache index
+        inside = (src >= 0) & (src < S)
+        src = src.clamp(0, S - 1)
+        g = src[:, None, :, None].expand(B, H, S + l - 1, D)
+        tq = past + torch.arange(T, device=k.device)[None] + shift[:, None]
+        return k.gather(2, g), v.gather(2, g), km.gather(1, src) & inside, tq
+
     def branches(self, q: Tensor, k: Tensor, v: Tensor, past: int = 0, key_mask: Tensor | None = None) -> dict:
-        "The three branch outputs `(B, H, T, D)` and the selected block indices `(B, T, n)`."
+        """The three branch outputs `(B, H, T, D)` and the selected block indices `(B, T, n)`. With a (left-padding)
+        `key_mask`, the compressed and selected branches run on `align`ed keys, so block indices count from each row's
+        first real token; the window branch needs no alignment (it depends on distances only)."""
         B, H, T, D = q.shape
-        S, l = k.shape[-2], self.block_size
+        l = self.block_size
         scale = D ** -0.5
-        tq = past + torch.arange(T, device=q.device)                       # query cache index
+        o_win = window_attention(q, k, v, self.window, past, key_mask)
+        if key_mask is None:
+            tq = (past + torch.arange(T, device=q.device))[None].expand(B, T)   # query cache index
+        else:
+            k, v, key_mask, tq = self.align(k, v, key_mask, past, T)
+        S = k.shape[-2]
         # compressed branch (and the selection scores)
         kc, vc, valid = self.compress(k, v, key_mask)
         nbc = kc.shape[-2]
         if nbc:
-            vis = ((torch.arange(nbc, device=q.device) + 1) * l - 1)[None, :] <= tq[:, None]   # (T, NBc)
-            m = vis[None, None] & valid[:, None, None, :]
+            vis = ((torch.arange(nbc, device=q.device) + 1) * l - 1)[None, None, :] <= tq[:, :, None]   # (B, T, NBc)
+            m = (vis & valid[:, None, :])[:, None]
             s = (q @ kc.transpose(-1, -2)) * scale
             m, any_ = _fix_empty(m)
             p = s.masked_fill(~m, float("-inf")).softmax(-1) * any_.to(s.dtype)
@@ -177,11 +203,11 @@ class NSAttention(nn.Module):
         # selected blocks
         nb = -(-S // l)
         n = min(self.topk, nb)
-        cur = tq // l
+        cur = tq // l                                                      # (B, T)
         blk = torch.arange(nb, device=q.device)
         score = F.pad(imp.float(), (0, nb - nbc))
-        score = score.masked_fill(blk[None, None] > cur[None, :, None], float("-inf"))
-        score = score.masked_fill(blk[None, None] == cur[None, :, None], float("inf"))
+        score = score.masked_fill(blk[None, None] > cur[:, :, None], float("-inf"))
+        score = score.masked_fill(blk[None, None] == cur[:, :, None], float("inf"))
         idx = score.topk(n, dim=-1).indices                                # (B, T, n)
         kp = F.pad(k, (0, 0, 0, nb * l - S)).view(B, H, nb, l, D).transpose(1, 2)   # (B, NB, H, l, D)
         vp = F.pad(v, (0, 0, 0, nb * l - S)).view(B, H, nb, l, D).transpose(1, 2)
@@ -195,7 +221,7 @@ class NSAttention(nn.Module):
             ks = kp[bi, ic].permute(0, 3, 1, 2, 4, 5).reshape(B, H, C, n * l, D)
             vs = vp[bi, ic].permute(0, 3, 1, 2, 4, 5).reshape(B, H, C, n * l, D)
             kpos = (ic[..., None] * l + torch.arange(l, device=q.device)).reshape(B, C, n * l)
-            m = (kpos <= tq[c0:c1, None]) & (kpos < S)
+            m = (kpos <= tq[:, c0:c1, None]) & (kpos < S)
             if kmp is not None:
                 m = m & kmp.gather(1, kpos.reshape(B, -1).clamp_max(nb * l - 1)).view(B, C, n * l)
             m, any_ = _fix_empty(m)
@@ -203,7 +229,6 @@ class NSAttention(nn.Module):
             p = s.masked_fill(~m[:, None], float("-inf")).softmax(-1)
             outs.append(torch.einsum("bhck,bhckd->bhcd", p, vs) * any_[:, None].to(q.dtype))
         o_sel = torch.cat(outs, 2)
-        o_win = window_attention(q, k, v, self.window, past, key_mask)
         return {"cmp": o_cmp, "sel": o_sel, "win": o_win, "indices": idx}
 
     def forward(self, x: Tensor, position_ids: Tensor | None = None, attn_mask: Tensor | None = None,
@@ -223,7 +248,6 @@ class NSAttention(nn.Module):
 
     def extra_repr(self) -> str:
         return f"heads={self.n_heads}, block_size={self.block_size}, topk={self.topk}, window={self.window}"
-
 
 # %% ../../nbs/25_nsa.ipynb #d8b1d3c6
 def bench_nsa(lengths: tuple[int, ...] = (256, 512), d_model: int = 64, n_heads: int = 4, batch: int = 1,

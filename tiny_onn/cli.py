@@ -5,11 +5,11 @@
 # %% ../nbs/60_cli.ipynb #6c0b0382
 from __future__ import annotations
 
-import argparse, dataclasses, json, sys
+import argparse, dataclasses, json, sys, typing
 from dataclasses import fields, MISSING
 from pathlib import Path
 
-from .train import TrainConfig, Trainer, load_config
+from .train import CHOICES, TrainConfig, Trainer, load_config
 from .eval import run_report, load_run_model, predict_task
 
 # %% auto #0
@@ -20,16 +20,41 @@ def _default(f):
     return f.default if f.default is not MISSING else f.default_factory()
 
 
+class _AsTuple(argparse.Action):
+    "Store the option's values as a tuple (its field's type), of exactly `n` values unless `n` is None."
+    def __init__(self, *args, n=None, **kwargs):
+        super().__init__(*args, **kwargs); self.n = n
+    def __call__(self, parser, ns, values, option_string=None):
+        if self.n is not None and len(values) != self.n:   # nargs="+" and this check: too many also names the option
+            raise argparse.ArgumentError(self, f"expected {self.n} values, got {len(values)}: {' '.join(map(str, values))}")
+        setattr(ns, self.dest, tuple(values))
+
+
+def _device(s: str) -> str:
+    if s in CHOICES["device"] or s.startswith("cuda:"): return s
+    raise argparse.ArgumentTypeError(f"invalid device {s!r} (choose from {', '.join(CHOICES['device'])} or cuda:N)")
+
+
+def _option(name: str, tp, d) -> dict:
+    "`add_argument` keywords that parse `--name` into its field's annotated type `tp` (`d`: the default, for the help)."
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if tp is bool: return dict(action=argparse.BooleanOptionalAction, help=f"(default: {d})")
+    if origin in (list, tuple):
+        if len(set(args) - {Ellipsis}) != 1: raise TypeError(f"{name}: {tp} mixes element types; give it its own parser")
+        kw = dict(type=args[0], metavar=args[0].__name__.upper(), help=f"(default: {' '.join(map(str, d)) or 'none'})")
+        if origin is list: return kw | dict(nargs="*")
+        n = None if Ellipsis in args else len(args)
+        return kw | dict(nargs="+" if n else "*", action=_AsTuple, n=n, help=f"{n or 'any number of'} values " + kw["help"])
+    if name == "device": return dict(type=_device, metavar="{" + ",".join(CHOICES["device"]) + ",cuda:N}", help=f"(default: {d})")
+    if name in CHOICES: return dict(choices=CHOICES[name], help=f"(default: {d})")
+    return dict(type=tp, metavar=tp.__name__.upper(), help=f"(default: {d})")
+
+
 def _add_config_options(p: argparse.ArgumentParser):
     g = p.add_argument_group("run configuration (override the --config file; defaults shown)")
+    types = typing.get_type_hints(TrainConfig)
     for f in fields(TrainConfig):
-        d, name = _default(f), "--" + f.name
-        if isinstance(d, bool):
-            g.add_argument(name, action=argparse.BooleanOptionalAction, default=None, help=f"(default: {d})")
-        elif isinstance(d, list):
-            g.add_argument(name, nargs="*", default=None, help=f"(default: {' '.join(map(str, d)) or 'none'})")
-        else:
-            g.add_argument(name, type=type(d), default=None, metavar=type(d).__name__.upper(), help=f"(default: {d})")
+        g.add_argument("--" + f.name, default=None, **_option(f.name, types[f.name], _default(f)))
 
 
 def config_table() -> str:
@@ -43,10 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
                                 epilog="config keys (in a YAML/TOML file, sections allowed, or as --key options) and defaults:\n"
                                        + config_table())
     sub = p.add_subparsers(dest="command", required=True, metavar="{train,eval,generate}")
-    tr = sub.add_parser("train", help="train (teacher forcing, then EAVI); --eval writes the report after")
-    ev = sub.add_parser("eval", help="evaluate the run's LATEST checkpoint: teacher-forced, pass@2, baselines, figures")
-    ge = sub.add_parser("generate", help="voted greedy predictions for one task")
+    kw = dict(allow_abbrev=False)   # `--max_step 5` is an error, not `--max_steps 5`
+    tr = sub.add_parser("train", help="train (teacher forcing, then EAVI); --eval writes the report after", **kw)
+    ev = sub.add_parser("eval", help="evaluate the run's LATEST checkpoint: teacher-forced, pass@2, baselines, figures", **kw)
+    ge = sub.add_parser("generate", help="voted greedy predictions for one task", **kw)
     for sp in (tr, ev, ge):
+        sp.set_defaults(command_parser=sp)
         sp.add_argument("--config", type=str, default=None, help="YAML or TOML run config (default: none, the built-in defaults)")
         _add_config_options(sp)
     tr.add_argument("--eval", action="store_true", help="run `tiny-onn eval` after training (rank 0)")
@@ -65,8 +92,12 @@ def config_from_args(a: argparse.Namespace) -> TrainConfig:
 
 def main(argv: list | None = None) -> int:
     "Entry point of the `tiny-onn` console script."
-    a = build_parser().parse_args(argv)
-    cfg = config_from_args(a)
+    a, extra = build_parser().parse_known_args(argv)
+    if extra: a.command_parser.error(f"unrecognized arguments: {' '.join(extra)}")   # with the command's usage
+    import yaml
+    try: cfg = config_from_args(a)
+    except (ValueError, OSError, yaml.YAMLError) as e:   # the config file's unknown keys, bad values: a usage error (exit 2)
+        a.command_parser.error(str(e))
     if a.command == "train":
         tr = Trainer(cfg)
         df = tr.fit()

@@ -5,7 +5,7 @@
 # %% ../nbs/50_train.ipynb #45b7f5d5
 from __future__ import annotations
 
-import contextlib, copy, dataclasses, json, math, os, random, shutil, sys, time, warnings
+import contextlib, copy, dataclasses, json, math, os, random, shutil, sys, time, typing, warnings
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -26,11 +26,12 @@ from .routing import routing_entropy
 from .curvature import layer_blocks, read_curvature
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'TrainConfig', 'config_from_dict', 'load_config', 'task_length', 'select_tasks', 'BatchStream', 'unwrap',
-           'logits_of', 'model_forward', 'batch_inputs', 'build_model', 'ShiftedLogits', 'build_optimizer', 'Schedule',
-           'label_count', 'ce_sum', 'NonFiniteError', 'Closure', 'rng_state', 'set_rng_state', 'save_checkpoint',
-           'keep_copy', 'latest_checkpoint', 'load_checkpoint', 'pick_device', 'init_distributed', 'Trainer',
-           'output_span', 'greedy_generate', 'eavi_label_count', 'eavi_batch', 'plot_history']
+__all__ = ['OPTIMIZERS', 'CHOICES', 'TrainConfig', 'config_from_dict', 'load_config', 'task_length', 'select_tasks',
+           'BatchStream', 'unwrap', 'logits_of', 'model_forward', 'batch_inputs', 'build_model', 'ShiftedLogits',
+           'build_optimizer', 'Schedule', 'label_count', 'ce_sum', 'NonFiniteError', 'Closure', 'rng_state',
+           'set_rng_state', 'save_checkpoint', 'keep_copy', 'latest_checkpoint', 'load_checkpoint', 'pick_device',
+           'init_distributed', 'Trainer', 'progress_bar', 'output_span', 'greedy_generate', 'eavi_label_count',
+           'eavi_batch', 'plot_history']
 
 # %% ../nbs/50_train.ipynb #ea9e2f4a
 @dataclass
@@ -56,7 +57,7 @@ class TrainConfig:
     # data
     train_set: str = "arc-agi-1/train"
     n_tasks: int = 0                   # 0: every task that fits max_len
-    task_ids: list = field(default_factory=list)
+    task_ids: list[str] = field(default_factory=list)
     max_len: int = 1024                # tasks whose full sequence (all demos) fits are used
     n_aug: int = 8                     # augmentation slots per (task, test) item; slot 0 is the identity
     colours: bool = True               # colour permutations in the augmentations
@@ -67,7 +68,7 @@ class TrainConfig:
     # optimizer
     optimizer: str = "adarmsuon"       # adarmsuon | ars2neo | adamw | layerwise_gn (see 52_arc_optim)
     lr: float = 3e-3
-    betas: list = field(default_factory=lambda: [0.9, 0.95])
+    betas: tuple[float, float] = (0.9, 0.95)
     weight_decay: float = 0.0
     weight_decay_mode: str = "decoupled"
     rho: float = 0.05                  # ARS2Neo
@@ -101,11 +102,7 @@ class TrainConfig:
 
     def validate(self):
         "Clear `ValueError`s for bad values."
-        choice = {"device": ("auto", "cpu", "cuda"), "dtype": ("float32", "bfloat16"), "model": ("tinylm", "dynmoe", "tiny_onn"),
-                  "optimizer": OPTIMIZERS, "label": ("outputs", "test"),
-                  "weight_decay_mode": ("decoupled", "natural", "natural_projected"),
-                  "gn_blocks": ("layer", "module")}
-        for k, ok in choice.items():
+        for k, ok in CHOICES.items():
             v = getattr(self, k)
             if not (v in ok or (k == "device" and isinstance(v, str) and v.startswith("cuda:"))):
                 raise ValueError(f"{k} must be one of {ok}, got {v!r}")
@@ -121,6 +118,10 @@ class TrainConfig:
         if not (self.lr > 0 and self.grad_clip >= 0 and 0 <= self.min_lr_ratio <= 1 and self.eavi_lr_scale >= 0):
             raise ValueError(f"need lr > 0, grad_clip >= 0, 0 <= min_lr_ratio <= 1, eavi_lr_scale >= 0; got lr={self.lr}, "
                              f"grad_clip={self.grad_clip}, min_lr_ratio={self.min_lr_ratio}, eavi_lr_scale={self.eavi_lr_scale}")
+        b = self.betas
+        if not (isinstance(b, (list, tuple)) and len(b) == 2
+                and all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x < 1 for x in b)):
+            raise ValueError(f"betas must be two numbers in [0, 1), got {b!r}")
         if self.d_model % self.n_heads:
             raise ValueError(f"d_model={self.d_model} is not divisible by n_heads={self.n_heads}")
         if self.packing and (self.model == "tiny_onn" or self.optimizer == "layerwise_gn"):
@@ -137,6 +138,10 @@ class TrainConfig:
 
 
 OPTIMIZERS = ("ars2neo", "adarmsuon", "adamw", "layerwise_gn")
+CHOICES = {"device": ("auto", "cpu", "cuda"), "dtype": ("float32", "bfloat16"), "model": ("tinylm", "dynmoe", "tiny_onn"),
+           "optimizer": OPTIMIZERS, "label": ("outputs", "test"),
+           "weight_decay_mode": ("decoupled", "natural", "natural_projected"),
+           "gn_blocks": ("layer", "module")}   # the string keys with a fixed set of values (device also takes cuda:N)
 
 
 def _flatten(d: dict, known: set) -> dict:
@@ -154,12 +159,28 @@ def config_from_dict(d: dict, **overrides) -> TrainConfig:
     flat = _flatten(dict(d or {}), known) | {k: v for k, v in overrides.items() if v is not None}
     unknown = sorted(set(flat) - known)
     if unknown: raise ValueError(f"unknown config key(s) {unknown}; known keys: {sorted(known)}")
-    types = {f.name: f.type for f in fields(TrainConfig)}
-    for k, v in flat.items():  # ints written as 1e-3 in YAML arrive as str; coerce floats given as ints
-        if types[k] in (float, "float") and isinstance(v, (int, str)) and not isinstance(v, bool):
-            try: flat[k] = float(v)
-            except ValueError: raise ValueError(f"{k} must be a number, got {v!r}") from None
-    return TrainConfig(**flat)
+    types = typing.get_type_hints(TrainConfig)
+    return TrainConfig(**{k: _typed(k, types[k], v) for k, v in flat.items()})
+
+
+def _typed(k: str, tp, v):
+    """`v` as key `k`'s annotated type `tp` (bool, int, float, str, or a list/tuple of them), converting what a file or
+    the Python API writes for it (1e-3 in YAML arrives as a str, 1 for a float as an int, a `Path` for a str); a
+    `ValueError` naming `k` when it is not one (`fars: "false"` is a str, not a bool)."""
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (list, tuple):
+        if not isinstance(v, (list, tuple)): raise ValueError(f"{k} must be a list, got {v!r}")
+        if origin is tuple and len(v) != len(args): raise ValueError(f"{k} must have {len(args)} values, got {len(v)}: {v!r}")
+        return origin(_typed(k, t, x) for t, x in zip(args if origin is tuple else args * len(v), v))
+    if isinstance(v, bool) and tp is not bool: raise ValueError(f"{k} must be of type {tp.__name__}, got {v!r}")
+    if tp is float and isinstance(v, (int, np.integer, str)):
+        try: return float(v)
+        except ValueError: raise ValueError(f"{k} must be a number, got {v!r}") from None
+    if tp is int and isinstance(v, np.integer): return int(v)
+    if tp is str and isinstance(v, os.PathLike): return os.fspath(v)
+    if tp in (bool, int, float, str) and not isinstance(v, tp):
+        raise ValueError(f"{k} must be of type {tp.__name__}{' (quote it in YAML)' if tp is str else ''}, got {v!r}")
+    return v
 
 
 def load_config(path: str | Path | None = None, **overrides) -> TrainConfig:
@@ -266,10 +287,11 @@ def model_forward(model: nn.Module, input_ids: Tensor, *, position_ids: Tensor |
     if _is_tinylm(model):
         out = model(input_ids, position_ids=position_ids, attn_mask=attn_mask, past_kvs=past, use_cache=use_cache)
         return (out[0], out[2]) if use_cache else out[0]
+    from tiny_onn.model import cache_of  # layer 5; only for Hugging Face-style models
     kw = dict(input_ids=input_ids, position_ids=position_ids, attention_mask=attn_mask)
-    if use_cache or past is not None: kw.update(past_key_values=past, use_cache=True)
+    if use_cache or past is not None: kw.update(cache=past, use_cache=True)
     out = model(**kw)
-    return (logits_of(out), out.past_key_values) if use_cache else logits_of(out)
+    return (logits_of(out), cache_of(out)) if use_cache else logits_of(out)
 
 
 def batch_inputs(batch: dict) -> dict:
@@ -590,7 +612,7 @@ class Trainer:
         expert_ids = {id(p) for m in layers for p in m.expert_params().values()}
         try:
             for p in self.raw.parameters():
-                if p.ndim < 2: continue
+                if p.ndim < 2 or not p.requires_grad: continue  # frozen: no optimizer state
                 c = read_curvature(self.optimizer, p)
                 if c is None: continue
                 v = float(c.float().clamp_min(0).sqrt().mean())
@@ -652,14 +674,11 @@ class Trainer:
     def fit(self, steps: int | None = None) -> pd.DataFrame:
         "Train until `cfg.total_steps` (or `steps` more steps); checkpoints every `ckpt_every` and at the end."
         end = self.cfg.total_steps if steps is None else min(self.cfg.total_steps, self.step + steps)
-        bar = None
-        if self.cfg.progress and self.rank == 0:
-            from tqdm.auto import tqdm
-            bar = tqdm(total=end, initial=self.step, desc="train", dynamic_ncols=True, file=sys.stderr)
+        bar = progress_bar(total=end, initial=self.step, desc="train") if self.cfg.progress and self.rank == 0 else None
         while self.step < end:
             row = self.train_step()
-            if bar is not None:
-                bar.update(1); bar.set_postfix(phase=row["phase"], loss=f"{row['loss']:.4f}", skipped=self.skipped)
+            if bar is not None:   # refresh=False: the bar redraws on its own clock (`progress_bar`), not once per step
+                bar.set_postfix(phase=row["phase"], loss=f"{row['loss']:.4f}", skipped=self.skipped, refresh=False); bar.update(1)
             if self.step % self.cfg.ckpt_every == 0 or self.step == end or self.step == self.cfg.max_steps:
                 p = self.save()
                 if p is not None and self.step == self.cfg.max_steps and self.cfg.eavi_steps:
@@ -667,6 +686,17 @@ class Trainer:
             elif self.step % self.cfg.log_every == 0 and self.rank == 0: self.write_metrics()
         if bar is not None: bar.close()
         return pd.DataFrame(self.history)
+
+# %% ../nbs/50_train.ipynb #3f9d2a61
+def progress_bar(iterable=None, file=None, **kwargs):
+    """A `tqdm.auto` bar on `file` (default `sys.stderr`): tqdm's usual refresh in a terminal, at most about one redraw
+    a second (`mininterval=1`, unless given) when `file` is not one (a log, a pipe, CI, Jupyter's stream)."""
+    from tqdm.auto import tqdm
+    out = sys.stderr if file is None else file
+    isatty = getattr(out, "isatty", None)
+    if not (callable(isatty) and isatty()): kwargs.setdefault("mininterval", 1.0)
+    kwargs.setdefault("dynamic_ncols", True)
+    return tqdm(iterable, file=file, **kwargs)
 
 # %% ../nbs/50_train.ipynb #f49b1af9
 def output_span(ids: Tensor) -> tuple:

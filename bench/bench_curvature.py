@@ -2,7 +2,8 @@
 """Benchmark diag(G) in tiny_onn.curvature against BackPACK (DiagGGNExact / DiagGGNMC) on the same model and batch.
 
     OMP_NUM_THREADS=1 python bench/bench_curvature.py            # 3 seeds, 1 thread
-    python bench/bench_curvature.py --seeds 5 --min-run-time 1.0
+    python bench/bench_curvature.py --seeds 5 --min-run-time 1.0 --out runs/bench/curvature.csv
+    python bench/bench_curvature.py --quick --out /tmp/curvature.csv   # 1 seed, seconds
 
 Prints one table: per model (MLP 784-512-512-10 and a small CNN, batch 128, CE loss, float32, CPU) and method
 (exact, MC with 1 sample), time per diag(G) (torch.utils.benchmark, median of blocked_autorange) and peak memory for
@@ -139,7 +140,11 @@ def main(argv=None):
     ap.add_argument("--min-run-time", type=float, default=0.5, help="seconds per blocked_autorange measurement")
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--no-generic", action="store_true", help="skip the fast=False reference rows")
+    ap.add_argument("--quick", action="store_true", help="1 seed, 0.05 s per measurement, no fast=False rows (seconds)")
+    ap.add_argument("--out", default="runs/bench/curvature.csv", help="result file: one CSV row per seed, model, method")
     a = ap.parse_args(argv)
+    if a.quick:
+        a.seeds, a.min_run_time, a.no_generic = 1, 0.05, True
     t0 = time.time()
     rows = run(tuple(range(a.seeds)), a.min_run_time, a.device, not a.no_generic)
     print(f"diag(G) benchmark: torch {torch.__version__}, device {a.device}, {torch.get_num_threads()} thread(s), "
@@ -147,6 +152,11 @@ def main(argv=None):
           f"blocked_autorange; memory = peak tensor allocation in one call (torch.profiler, profile_memory=True)")
     print(table(rows))
     print(f"({time.time() - t0:.0f} s)")
+    import pandas as pd
+    from pathlib import Path
+    out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame(rows).to_csv(out, index=False)
+    print(f"wrote {out}", file=sys.stderr)
     return rows
 
 

@@ -1,9 +1,14 @@
 """Helpers for the tiny_onn.optim notebooks (nbs/10_optim, nbs/11_adr0009_natural_wd, nbs/12_optim_bench).
 
 Lives in an importable file (not a notebook cell) so `torch.multiprocessing.spawn` can pickle the DDP worker,
-and so the benchmarks can also be run from a shell:
+and so the benchmarks can be run from a shell (the notebooks run these in a subprocess and read the result file):
 
-    OMP_NUM_THREADS=1 .venv/bin/python bench/bench_optim.py ddp      # 2-process gloo DDP check
+    OMP_NUM_THREADS=1 .venv/bin/python bench/bench_optim.py ddp [--steps 6] [--out runs/bench/ddp.json]   # 2-process gloo DDP check
+    .venv/bin/python bench/bench_optim.py step-cost [--reps 20] [--batch 16] [--quick]             # 12: step() vs AdamW
+    .venv/bin/python bench/bench_optim.py train --name adamw --lrs 1e-3 3e-3 [--seeds 0 1 2] [--steps 40]   # 12: quality
+    .venv/bin/python bench/bench_optim.py wd-ablation [--wds 0.1 0.01] [--steps 300] [--quick]     # 11: ADR-0009 arms
+    .venv/bin/python bench/bench_optim.py decay-rate [--warm-steps 20] [--wd 0.1]                  # 11: IMP-003
+    .venv/bin/python bench/bench_optim.py SUBCOMMAND --help
 """
 from __future__ import annotations
 
@@ -86,11 +91,6 @@ def run_ddp_check(kinds=("adarmsuon", "ars2neo"), steps: int = 6, world: int = 2
         moved = max((single[k] - v).abs().max().item() for k, v in _ddp_net().named_parameters())
         out[kind] = (across, vs_single, moved)
     return out
-
-
-if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] == "ddp":
-        print(run_ddp_check())
 
 
 # ----------------------------------------------------------------------------------------------- LM benchmarks
@@ -362,3 +362,142 @@ def decay_rate_by_vhat(corpus, seed: int = 0, warm_steps: int = 20, lr: float = 
     b = torch.bucketize(vh, q[1:-1])
     med = {m: [r[b == i].median().item() for i in range(bins)] for m, (r, _) in out.items()}
     return {"rate": med, "edges": (10 ** q).tolist(), "lr_wd": lr * wd}
+
+
+def _jsonable(v):
+    "Tensors to lists, tuple keys to strings: what json.dumps needs (NaN/inf stay as Python's json writes them)."
+    if torch.is_tensor(v):
+        return v.tolist()
+    if isinstance(v, dict):
+        return {str(k): _jsonable(u) for k, u in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(u) for u in v]
+    return v
+
+
+def _write(out: str, obj) -> None:
+    "JSON, or torch.save when the name ends in .pt (keeps tensors as tensors)."
+    from pathlib import Path
+    import json
+    p = Path(out); p.parent.mkdir(parents=True, exist_ok=True)
+    if p.suffix == ".pt":
+        torch.save(obj, p)
+    else:
+        p.write_text(json.dumps(_jsonable(obj), indent=1) + "\n")
+    print(f"wrote {p}", file=sys.stderr)
+
+
+def _corpus():
+    from tiny_onn.data.text import load_text_corpus
+    corpus = load_text_corpus("shakespeare")
+    return corpus, val_batches(corpus)
+
+
+def print_step_cost(r: dict, reps: int) -> None:
+    "The step-cost table: ms per step() and × AdamW side by side, state floats/param, Newton–Schulz share, whole step."
+    import pandas as pd
+    base = r["step"]["adamw"]
+    rows = [(n, 1e3 * t, t / base, r["floats"][n]) for n, t in r["step"].items()]
+    df = pd.DataFrame(rows, columns=["optimizer", "step ms", "× AdamW", "state floats/param"]).set_index("optimizer")
+    print(f"batch {r['batch']}×{r['size']['seq_len']} tokens, {r['params']:,} params, median of {reps}")
+    print(df.round(3).to_string())
+    if "adarmsuon-decoupled" in r["step"]:
+        ars = r["step"]["adarmsuon-decoupled"]
+        print(f"Newton–Schulz share of AdaRMSuon's step: {r['ns'] / ars:.0%} (NS alone, one call per matrix: {1e3 * r['ns']:.2f} ms)")
+        wh = r["whole"]
+        print(f"whole train step (fwd+bwd+step): AdamW {1e3 * wh['adamw']:.1f} ms, AdaRMSuon {1e3 * wh['adarmsuon-decoupled']:.1f} ms "
+              f"-> ratio {wh['adarmsuon-decoupled'] / wh['adamw']:.2f}x (goal <= 1.10x)")
+
+
+def main(argv=None):
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    d = sub.add_parser("ddp", help="2-process gloo DDP check: ranks identical and equal to one process on the full batch")
+    d.add_argument("--kinds", nargs="+", default=["adarmsuon", "ars2neo"])
+    d.add_argument("--steps", type=int, default=6)
+    d.add_argument("--world", type=int, default=2)
+    d.add_argument("--out", default="runs/bench/ddp.json", help="result file (JSON)")
+    sc = sub.add_parser("step-cost", help="step() alone per optimizer vs AdamW (12_optim_bench, benchmark 1)")
+    sc.add_argument("--names", nargs="+", default=["adamw", "adarmsuon-decoupled", "ars2neo", "muon", "soap"])
+    sc.add_argument("--reps", type=int, default=20, help="interleaved timed rounds (after 3 warm-up rounds); medians")
+    sc.add_argument("--batch", type=int, default=16)
+    sc.add_argument("--quick", action="store_true", help="the notebook's default run: 5 rounds, batch 16")
+    sc.add_argument("--out", default="runs/bench/step_cost.json", help="result file (JSON)")
+    tr = sub.add_parser("train", help="train the tiny LM on Shakespeare; validation-loss histories (12_optim_bench, benchmark 2)")
+    tr.add_argument("--name", required=True, help="adamw, muon, soap, adarmsuon-{decoupled,natural,natural_projected}, ars2neo, gn")
+    tr.add_argument("--lrs", type=float, nargs="+", default=[3e-3])
+    tr.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    tr.add_argument("--steps", type=int, default=40)
+    tr.add_argument("--eval-every", type=int, default=10)
+    tr.add_argument("--damping", type=float, nargs="+", default=None, help="LayerwiseGN only: a damping grid")
+    tr.add_argument("--cg-iters", type=int, default=None, help="LayerwiseGN only")
+    tr.add_argument("--quick", action="store_true", help="the notebook's default run: 40 steps, eval every 20, seeds 0 1 2")
+    tr.add_argument("--out", default="runs/bench/train.json", help="result file (JSON): one row per (lr, damping, seed)")
+    wa = sub.add_parser("wd-ablation", help="AdaRMSuon weight-decay modes on the tiny LM (11_adr0009_natural_wd)")
+    wa.add_argument("--modes", nargs="+", default=None, help="default: every tiny_onn.optim.WD_MODES")
+    wa.add_argument("--wds", type=float, nargs="+", default=[0.1])
+    wa.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
+    wa.add_argument("--steps", type=int, default=40)
+    wa.add_argument("--quick", action="store_true", help="the notebook's default run: 40 steps, wd 0.1, seeds 0 1 2")
+    wa.add_argument("--out", default="runs/bench/wd_ablation.pt", help="result file (.pt keeps the v̂ tensors; .json)")
+    dr = sub.add_parser("decay-rate", help="IMP-003: per-step relative decay of θ per v̂ quintile, one step per mode")
+    dr.add_argument("--seed", type=int, default=0)
+    dr.add_argument("--warm-steps", type=int, default=20)
+    dr.add_argument("--wd", type=float, default=0.1)
+    dr.add_argument("--out", default="runs/bench/decay_rate.json", help="result file (JSON)")
+    a = ap.parse_args(argv)
+    if a.cmd == "ddp":
+        res = run_ddp_check(tuple(a.kinds), steps=a.steps, world=a.world)
+        rows = [dict(kind=k, across_ranks=across, vs_single=vs, moved=moved) for k, (across, vs, moved) in res.items()]
+        for r in rows:
+            print(f"{r['kind']}: max|rank0−rank1| = {r['across_ranks']:.1e}   max|DDP − single process| = {r['vs_single']:.1e}   "
+                  f"(params moved {r['moved']:.2f})")
+        _write(a.out, dict(steps=a.steps, world=a.world, rows=rows))
+    elif a.cmd == "step-cost":
+        torch.set_num_threads(1)
+        reps, batch = (5, 16) if a.quick else (a.reps, a.batch)
+        r = step_cost(tuple(a.names), reps=reps, batch=batch)
+        print_step_cost(r, reps)
+        _write(a.out, dict(r, reps=reps))
+    elif a.cmd == "train":
+        torch.set_num_threads(1)
+        steps, every, seeds = (40, 20, [0, 1, 2]) if a.quick else (a.steps, a.eval_every, a.seeds)
+        corpus, vb = _corpus()
+        kw = {} if a.cg_iters is None else dict(cg_iters=a.cg_iters)
+        rows = []
+        for lr in a.lrs:
+            for damping in (a.damping or [None]):
+                extra = kw if damping is None else dict(kw, damping=damping)
+                for s in seeds:
+                    h = train_run(a.name, lr, s, steps, corpus, vb, eval_every=every, **extra)
+                    rows.append(dict(name=a.name, lr=lr, damping=damping, seed=s, steps=steps, **h))
+                    print(f"{a.name} lr={lr:g}{'' if damping is None else f' damping={damping:g}'} seed={s}: "
+                          f"val loss {h['val'][0]:.3f} -> {h['val'][-1]:.3f} after {h['step'][-1]} steps, {h['time'][-1]:.1f} s")
+        _write(a.out, dict(rows=rows))
+    elif a.cmd == "wd-ablation":
+        from tiny_onn.optim import WD_MODES
+        torch.set_num_threads(1)
+        steps, wds, seeds = (40, [0.1], [0, 1, 2]) if a.quick else (a.steps, a.wds, a.seeds)
+        corpus, vb = _corpus()
+        cps = sorted({2, 5, 10, 15, 20, 25} | {max(1, steps * k // 5) for k in range(1, 6)})
+        rows = []
+        for wd in wds:
+            for m in (a.modes or WD_MODES):
+                for s in seeds:
+                    h = wd_ablation_run(m, s, steps, corpus, vb, wd=wd, checkpoints=cps)
+                    rows.append(dict(mode=m, wd=wd, seed=s, steps=steps, **h))
+                    print(f"{m} wd={wd:g} seed={s}: val loss {h['val'][0]:.3f} -> {h['val'][-1]:.3f} after {h['step'][-1]} steps")
+        _write(a.out, dict(rows=rows, checkpoints=cps))
+    elif a.cmd == "decay-rate":
+        torch.set_num_threads(1)
+        corpus, _ = _corpus()
+        r = decay_rate_by_vhat(corpus, seed=a.seed, warm_steps=a.warm_steps, wd=a.wd)
+        print(f"per-step relative decay of θ (median per v̂ quintile; lr·wd = {r['lr_wd']:.1e}):")
+        for m, v in r["rate"].items():
+            print(f"  {m:18s}", "  ".join(f"{x:.2e}" for x in v))
+        _write(a.out, dict(r, seed=a.seed, warm_steps=a.warm_steps, wd=a.wd))
+
+
+if __name__ == "__main__":
+    main()

@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['Loss', 'LOSSES', 'REDUCTIONS', 'NonFiniteOutputError', 'layer_blocks', 'ggn_vector_product', 'diag_ggn_exact',
-           'diag_ggn_mc', 'CurvatureSource', 'read_curvature']
+           'diag_ggn_mc', 'CurvatureSource', 'group_of', 'require_group', 'bias_corrected', 'adam_vhat',
+           'read_curvature']
 
 # %% ../nbs/01_curvature.ipynb #cc19b3a8
 import math
@@ -531,27 +532,76 @@ def diag_ggn_mc(model: nn.Module, inputs, targets: Tensor, loss: str = "ce", *, 
                      reduction)
 
 # %% ../nbs/01_curvature.ipynb #724aaabf
+import weakref
+
+
 @runtime_checkable
 class CurvatureSource(Protocol):
     "Anything (an optimizer) that answers a running diagonal curvature estimate per parameter."
     def curvature(self, p: Tensor) -> Tensor | None: ...
 
 
+_GROUP_INDEX: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # optimizer -> {id(p): (group, position)}
+
+
+def group_of(optimizer, p: Tensor) -> dict | None:
+    """The param group of `optimizer` that holds `p` (by identity), or None (also for an object without
+    `param_groups`). O(1): an index per optimizer, kept beside it (never in it) and rebuilt when the groups change."""
+    groups = getattr(optimizer, "param_groups", None)
+    if groups is None or not isinstance(p, Tensor):
+        return None
+    for rebuild in (False, True):
+        try:
+            index = None if rebuild else _GROUP_INDEX.get(optimizer)
+        except TypeError:  # not weak-referenceable: a plain scan
+            return next((g for g in groups if any(q is p for q in g["params"])), None)
+        if index is None:
+            index = {id(q): (g, i) for g in groups for i, q in enumerate(g["params"])}
+            _GROUP_INDEX[optimizer] = index
+        hit = index.get(id(p))
+        if hit is not None:
+            g, i = hit
+            if i < len(g["params"]) and g["params"][i] is p and any(h is g for h in groups):
+                return g
+    return None
+
+
+def require_group(optimizer, p) -> dict:
+    "`group_of(optimizer, p)`, or a `ValueError` saying that `p` is not a parameter of `optimizer`."
+    g = group_of(optimizer, p)
+    if g is None:
+        name = type(optimizer).__name__
+        what = f"a tensor of shape {tuple(p.shape)}" if isinstance(p, Tensor) else type(p).__name__
+        raise ValueError(f"{name}: p ({what}) is not a parameter of this optimizer: not managed by any of its param groups")
+    return g
+
+
+def bias_corrected(ema, beta, step):
+    """`ema / (1 − βᵗ)`: a moving average started at zero, debiased after `t = step` updates (Adam's `m̂`, `v̂`).
+    `ema` a tensor and `step` a number, or a list of tensors and a list of steps (one `foreach` division)."""
+    if isinstance(ema, Tensor):
+        return ema / (1 - float(beta) ** float(step))
+    return torch._foreach_div(list(ema), [1 - float(beta) ** float(s) for s in step])
+
+
+def adam_vhat(optimizer, p: Tensor) -> Tensor | None:
+    """`v̂ = exp_avg_sq / (1 − β₂ᵗ)` of `p`, read from an Adam-family optimizer's state (`step`, `exp_avg_sq`;
+    `max_exp_avg_sq` under `amsgrad`, what Adam then divides by) and its group's `betas`: None before `p`'s first
+    step; a `ValueError` if `optimizer` does not hold `p`."""
+    group = require_group(optimizer, p)
+    st = optimizer.state.get(p, {})
+    if "exp_avg_sq" not in st or float(st["step"]) == 0:
+        return None
+    v = st["max_exp_avg_sq"] if group.get("amsgrad") and "max_exp_avg_sq" in st else st["exp_avg_sq"]
+    return bias_corrected(v, group["betas"][1], st["step"])
+
+
 def read_curvature(optimizer, p: Tensor) -> Tensor | None:
     """The diagonal curvature estimate of `p` held by `optimizer`: `optimizer.curvature(p)` for a `CurvatureSource`;
-    for `torch.optim.Adam`/`AdamW` the bias-corrected second moment v̂ = exp_avg_sq / (1 − β₂ᵗ) (None before step 1)."""
+    for `torch.optim.Adam`/`AdamW` `adam_vhat` (the bias-corrected second moment; None before step 1)."""
     if isinstance(optimizer, CurvatureSource):
         return optimizer.curvature(p)
     if isinstance(optimizer, (torch.optim.Adam, torch.optim.AdamW)):
-        group = next((g for g in optimizer.param_groups if any(q is p for q in g["params"])), None)
-        if group is None:
-            raise ValueError(f"the parameter (shape {tuple(p.shape)}) is not managed by this {type(optimizer).__name__}")
-        st = optimizer.state.get(p, {})
-        if "exp_avg_sq" not in st: return None
-        step = float(st["step"])
-        if step == 0: return None
-        v = st["max_exp_avg_sq"] if group.get("amsgrad") and "max_exp_avg_sq" in st else st["exp_avg_sq"]
-        beta2 = float(group["betas"][1])
-        return v / (1 - beta2 ** step)
+        return adam_vhat(optimizer, p)
     raise TypeError(f"cannot read curvature from {type(optimizer).__name__}: it needs a `curvature(p)` method "
                     "(the CurvatureSource protocol) or to be torch.optim.Adam/AdamW")

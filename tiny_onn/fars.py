@@ -11,9 +11,9 @@ from typing import Callable
 import torch
 from torch import Tensor, nn
 
-from .curvature import read_curvature
+from .curvature import bias_corrected, read_curvature, require_group
 from .layers.attention import TinyLM
-from .layers.dynmoe import DynMoE, dynmoe_aux_loss, dynmoe_layers, saved_tensor_bytes
+from .layers.dynmoe import DynMoE, dynmoe_aux_loss, dynmoe_layers
 from .routing import routing_entropy
 
 COSTS = ("curvature", "adam_step")
@@ -21,8 +21,7 @@ COST_NORMS = ("mean", "none")
 ENTROPIES = ("batch", "token")
 
 # %% auto #0
-__all__ = ['COSTS', 'COST_NORMS', 'ENTROPIES', 'SHAPERS', 'RoutingShaper', 'SARS', 'dynmoe_lm', 'make_shaper', 'lm_closure',
-           'bench_shaper_overhead']
+__all__ = ['COSTS', 'COST_NORMS', 'ENTROPIES', 'SHAPERS', 'RoutingShaper', 'SARS', 'dynmoe_lm', 'make_shaper', 'lm_closure']
 
 # %% ../nbs/30_fars.ipynb #229d6b7c
 def _expert_mean(tensors: list[Tensor], n_experts: int) -> Tensor:
@@ -40,9 +39,8 @@ def _adam_step(optimizer, p: Tensor) -> Tensor | None:
             raise ValueError(f"cost='adam_step' needs `exp_avg` and `step` in the optimizer state; "
                              f"{type(optimizer).__name__} has {sorted(st)}")
         return None
-    group = next(g for g in optimizer.param_groups if any(q is p for q in g["params"]))
-    b1 = float(group["betas"][0])
-    m = st["exp_avg"] / (1 - b1 ** float(st["step"]))
+    group = require_group(optimizer, p)
+    m = bias_corrected(st["exp_avg"], group["betas"][0], st["step"])  # m̂
     return m.abs() / (v.sqrt() + float(group.get("eps", 1e-8)))
 
 
@@ -177,40 +175,3 @@ def lm_closure(model: nn.Module, optimizer, xb: Tensor, yb: Tensor, shaper: Rout
             log["loss"], log["meta"] = loss.detach(), None if meta is None else meta.detach()
         return loss
     return closure
-
-
-def bench_shaper_overhead(n_experts: int = 8, d_model: int = 64, n_layers: int = 2, seq_len: int = 64, batch: int = 16,
-                          reps: int = 20, seed: int = 0) -> dict:
-    """FARS and SARS cost on one training step of `dynmoe_lm` with AdamW (`torch.optim`), measured in the same run:
-
-    - `step_ms[k]`: median full step (closure + `optimizer.step`) for k in none/fars/sars, interleaved;
-    - `meta_ms[k]`: median time of the meta-loss call alone (FARS: reading curvature + the loss; SARS: its
-      extra backward + the loss), the shaper's own cost isolated from step-time noise;
-    - `extra_bytes[k]`: bytes the shaper adds: the cost vectors (FARS) or gradient tensors (SARS) plus what
-      autograd saves for the meta-loss's backward."""
-    import time
-    torch.manual_seed(seed)
-    model = dynmoe_lm(256, d_model, n_layers, 4, seq_len, n_experts)
-    opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
-    g = torch.Generator().manual_seed(seed)
-    xb = torch.randint(0, 256, (batch, seq_len), generator=g); yb = torch.randint(0, 256, (batch, seq_len), generator=g)
-    shapers = {k: make_shaper(k, model, opt) for k in SHAPERS}
-    for _ in range(2):
-        opt.step(lm_closure(model, opt, xb, yb, None))  # so the optimizer has curvature
-    step_t = {k: [] for k in SHAPERS}; meta_t = {k: [] for k in ("fars", "sars")}
-    for _ in range(reps):
-        for k in SHAPERS:
-            t0 = time.perf_counter(); opt.step(lm_closure(model, opt, xb, yb, shapers[k])); step_t[k].append(time.perf_counter() - t0)
-        _, loss = model(xb, yb)
-        t0 = time.perf_counter(); shapers["fars"].meta_loss(); meta_t["fars"].append(time.perf_counter() - t0)
-        t0 = time.perf_counter(); shapers["sars"].meta_loss(loss); meta_t["sars"].append(time.perf_counter() - t0)
-    med = lambda v: sorted(v)[len(v) // 2]
-    _, loss = model(xb, yb)
-    params = [p for m in dynmoe_layers(model) for p in m.expert_params().values()]
-    _, fb = saved_tensor_bytes(shapers["fars"].meta_loss, exclude=tuple(model.parameters()))
-    fb += sum(c.numel() * c.element_size() for c in shapers["fars"].layer_costs())
-    _, sb = saved_tensor_bytes(lambda: shapers["sars"].meta_loss(loss), exclude=tuple(model.parameters()))
-    sb += sum(p.numel() * p.element_size() for p in params)  # the gradients its extra backward materialises
-    return dict(step_ms={k: 1e3 * med(v) for k, v in step_t.items()}, meta_ms={k: 1e3 * med(v) for k, v in meta_t.items()},
-                extra_bytes={"fars": fb, "sars": sb}, expert_param_bytes=sum(p.numel() * p.element_size() for p in params),
-                n_params=model.num_params(non_embedding=False), n_experts=n_experts, n_layers=n_layers, batch=batch, seq_len=seq_len)

@@ -5,8 +5,11 @@
 # %% ../nbs/40_model.ipynb #b2c6a4e2
 from __future__ import annotations
 
+import copy
+import inspect
 import math
 from dataclasses import dataclass, fields
+from functools import partial
 
 import torch
 import torch.nn as nn
@@ -16,7 +19,7 @@ from transformers import AutoConfig, AutoModel, AutoModelForCausalLM, Generation
 from transformers.cache_utils import Cache, DynamicCache
 from transformers.modeling_outputs import BaseModelOutputWithPast, CausalLMOutputWithPast
 
-from .layers.attention import Block, RMSNorm
+from .layers.attention import ATTN_IMPLEMENTATIONS, Block, RMSNorm
 from .routing import DEFAULT_ROUTER, ROUTERS
 
 BLOCK_TYPES: tuple[str, ...] = ("dense", "dynmoe", "gcafm")
@@ -25,7 +28,7 @@ ATTENTION_TYPES: tuple[str, ...] = ("full", "nsa")
 # %% auto #0
 __all__ = ['BLOCK_TYPES', 'ATTENTION_TYPES', 'CACHE_FIELD', 'TinyOnnConfig', 'GCAFMMLP', 'make_block', 'cache_of',
            'TinyOnnModelOutput', 'TinyOnnCausalLMOutput', 'TinyOnnPreTrainedModel', 'TinyOnnModel',
-           'TinyOnnForCausalLM', 'bench_model']
+           'TinyOnnForCausalLM']
 
 # %% ../nbs/40_model.ipynb #ab8d0fd8
 class TinyOnnConfig(PretrainedConfig):
@@ -129,7 +132,8 @@ def _make_mlp(config: TinyOnnConfig) -> nn.Module | None:
         from tiny_onn.layers.dynmoe import DynMoE
         return DynMoE(d, config.num_experts, config.expert_hidden_size, router=config.router,
                       threshold_init=config.router_threshold_init, w_div=config.sdl_w_div, w_sparse=config.sdl_w_sparse,
-                      reset_after=config.moe_reset_after, dispatch=config.moe_dispatch)
+                      reset_after=config.moe_reset_after, dispatch=config.moe_dispatch,
+                      init_std=config.initializer_range, out_scale=1 / math.sqrt(2 * config.num_hidden_layers))
     if config.block_type == "gcafm":
         return GCAFMMLP(d, config.gcafm_hidden_size or 4 * d, config.gcafm_beta, config.gcafm_strength, config.gcafm_sharpness)
     raise ValueError(f"unknown block_type {config.block_type!r}; use one of {BLOCK_TYPES}")
@@ -144,7 +148,6 @@ def make_block(config: TinyOnnConfig) -> Block:
         blk.attn = NSAttention(config.hidden_size, config.num_attention_heads, block_size=config.nsa_block_size,
                                topk=config.nsa_topk, window=config.nsa_window, rope_base=config.rope_base)
     return blk
-
 
 # %% ../nbs/40_model.ipynb #fa6fee61
 CACHE_FIELD: str = "cache" if "cache" in {f.name for f in fields(CausalLMOutputWithPast)} else "past_key_values"
@@ -180,16 +183,39 @@ class TinyOnnCausalLMOutput(CausalLMOutputWithPast):
 class TinyOnnPreTrainedModel(PreTrainedModel):
     config_class = TinyOnnConfig
     base_model_prefix = "model"
-    supports_gradient_checkpointing = False
+    supports_gradient_checkpointing = True
+    _supports_sdpa = True               # attn_implementation "sdpa" (the default) or "eager"; nothing else
     _no_split_modules = ["Block"]
     _skip_keys_device_placement = ["past_key_values"]
 
+    @classmethod
+    def from_config(cls, config: TinyOnnConfig, **kwargs) -> "TinyOnnPreTrainedModel":
+        """Build from a config, as `AutoModelForCausalLM.from_config` does (`attn_implementation=`, `dtype=` accepted), on a
+        copy of it: transformers writes `attn_implementation` into the config, which other models may share."""
+        return cls._from_config(copy.deepcopy(config), **kwargs)
+
+    @classmethod
+    def _can_set_attn_implementation(cls) -> bool:
+        return True  # the attention reads config._attn_implementation at every forward: set_attn_implementation works
+
+    def _check_and_adjust_attn_implementation(self, attn_implementation, *args, **kwargs):
+        if attn_implementation is not None and attn_implementation not in ATTN_IMPLEMENTATIONS:
+            raise ValueError(f"{type(self).__name__} implements attn_implementation {ATTN_IMPLEMENTATIONS}, "
+                             f"got {attn_implementation!r}")
+        return super()._check_and_adjust_attn_implementation(attn_implementation, *args, **kwargs)
+
     @torch.no_grad()
     def _init_weights(self, module: nn.Module):
-        """Normal(0, initializer_range) for linears/embeddings, residual projections scaled by 1/√(2L), gains 1, DynMoE
-        experts as `DynMoE.init_experts` draws them. Uses `torch.nn.init` functions only: transformers guards those, so
-        `from_pretrained` never overwrites a loaded tensor."""
+        """Every parameter and buffer gets a defined value: Normal(0, initializer_range) for linears, embeddings,
+        DynMoE experts and router prototypes; residual output projections (attention `o_proj`, MLP `down_proj`, DynMoE
+        `w2`) scaled by 1/√(2L); gains 1, biases and thresholds their constants; the DynMoE and G-CAFM state buffers
+        their start values (`init_buffers`). Exception: NSA's compression maps start as block means
+        (`NSAttention.init_nsa_parameters`), not random. Uses `torch.nn.init` functions only: transformers guards
+        those, so `from_pretrained` never overwrites a loaded tensor and fills the rest (the non-persistent DynMoE
+        `_seen`, anything missing from the checkpoint)."""
         from tiny_onn.layers.dynmoe import DynMoE
+        from tiny_onn.layers.cafm import GCAFM
+        from tiny_onn.routing import CAPRRouter, CPRRouter
         std = self.config.initializer_range
         if isinstance(module, nn.Linear) and getattr(module, "_nsa_owned", False):
             return  # NSAttention initialises its compression and gate maps itself
@@ -206,16 +232,25 @@ class TinyOnnPreTrainedModel(PreTrainedModel):
             if getattr(module, "bias", None) is not None:
                 nn.init.zeros_(module.bias)
         elif isinstance(module, DynMoE):
-            nn.init.normal_(module.w1, 0.0, module.d_in ** -0.5)
-            nn.init.normal_(module.w2, 0.0, module.out_scale * module.d_hidden ** -0.5)
+            s1, s2 = module.expert_stds  # initializer_range and initializer_range/√(2L), as _make_mlp set; resets reuse them
+            nn.init.normal_(module.w1, 0.0, s1)
+            nn.init.normal_(module.w2, 0.0, s2)
             nn.init.constant_(module.threshold, module.threshold_init)
-        elif type(module).__name__ == "GCAFM":
+            module.init_buffers()
+        elif isinstance(module, GCAFM):
             nn.init.normal_(module.weight, 0.0, std)
             if module.bias is not None:
                 nn.init.zeros_(module.bias)
+            module.init_buffers()
+        elif isinstance(module, (CPRRouter, CAPRRouter)):  # cosine / renormalised scores: the prototypes' scale is free
+            nn.init.normal_(module.proto, 0.0, std)
+            if isinstance(module, CAPRRouter):
+                nn.init.zeros_(module.gate)
+            else:  # the model builds routers with their default temperature
+                nn.init.constant_(module.log_temperature,
+                                  math.log(inspect.signature(CPRRouter.__init__).parameters["temperature"].default))
         elif hasattr(module, "init_nsa_parameters"):
             module.init_nsa_parameters(std)
-
 
 # %% ../nbs/40_model.ipynb #67e1cfbf
 def _cache_kv(cache: Cache | None, i: int) -> tuple[Tensor, Tensor] | None:
@@ -246,6 +281,11 @@ def _checking() -> bool:
     return not torch.compiler.is_compiling()
 
 
+def _reentrant(checkpoint_fn) -> bool:
+    "Whether a transformers gradient-checkpointing function is reentrant (`use_reentrant` not explicitly False)."
+    return getattr(checkpoint_fn, "keywords", {}).get("use_reentrant", True) is not False
+
+
 class TinyOnnModel(TinyOnnPreTrainedModel):
     "Embedding, `num_hidden_layers` blocks, final RMSNorm; the KV cache is a transformers `Cache` (`DynamicCache`)."
     def __init__(self, config: TinyOnnConfig):
@@ -258,6 +298,7 @@ class TinyOnnModel(TinyOnnPreTrainedModel):
             if hasattr(blk.mlp, "down_proj"):
                 blk.mlp.down_proj._tiny_resid = True
         self.norm = RMSNorm(config.hidden_size, config.rms_norm_eps)
+        self.gradient_checkpointing = False   # set by activation/gradient_checkpointing_enable()
         self.post_init()
 
     def get_input_embeddings(self): return self.embed_tokens
@@ -270,9 +311,22 @@ class TinyOnnModel(TinyOnnPreTrainedModel):
                 return_dict: bool | None = None) -> TinyOnnModelOutput | tuple:
         """Every argument is declared; an unknown keyword is a `TypeError`. `cache`/`past_key_values`: one transformers
         `Cache` under either name. `cache_position`, if given, must be `arange(past, past + seq)` (this model keeps its
-        positions in `position_ids`). `attention_mask (batch, past + seq)`: 1 = real token (left padding allowed)."""
-        if output_attentions:
-            raise ValueError("TinyOnnModel does not return attention weights (SDPA / NSA kernels never form them)")
+        positions in `position_ids`). `attention_mask (batch, past + seq)`: 1 = real token (left padding allowed).
+        `output_attentions` (default `config.output_attentions`): per-layer weights `(batch, heads, seq, past + seq)`,
+        with `attn_implementation="eager"` and full attention only (an error otherwise)."""
+        impl = self.config._attn_implementation or "sdpa"
+        if impl not in ATTN_IMPLEMENTATIONS:
+            raise ValueError(f"TinyOnnModel implements attn_implementation {ATTN_IMPLEMENTATIONS}, got {impl!r}")
+        nsa = self.config.attention_type == "nsa"
+        want_attn = bool(self.config.output_attentions if output_attentions is None else output_attentions)
+        if want_attn and nsa:
+            raise ValueError("output_attentions is not available with attention_type='nsa': NSA mixes three branches "
+                             "(compressed blocks, selected blocks, a window) through gates, so there is no one attention "
+                             "matrix to return")
+        if want_attn and impl != "eager":
+            raise ValueError(f"output_attentions needs attn_implementation='eager' (this model uses {impl!r}, whose "
+                             "kernel never forms the weights): model.set_attn_implementation('eager'), or "
+                             "from_pretrained(..., attn_implementation='eager')")
         if (input_ids is None) == (inputs_embeds is None):
             raise ValueError("TinyOnnModel: pass exactly one of input_ids or inputs_embeds")
         if input_ids is not None:
@@ -305,19 +359,32 @@ class TinyOnnModel(TinyOnnPreTrainedModel):
             mask = attention_mask.bool()
             if position_ids is None:  # left padding: a row's first real token is position 0
                 position_ids = (mask.long().cumsum(-1) - 1).clamp_min(0)[:, P:]
-            if bool(mask.all()):
-                mask = None  # nothing padded: the plain causal path
+            if _checking() and bool(mask.all()):
+                mask = None  # nothing padded: the plain causal path (while tracing, the mask path gives the same result)
         if position_ids is None:
             position_ids = torch.arange(P, P + T, device=inputs_embeds.device)
         elif position_ids.shape[-1] != T:
             raise ValueError(f"position_ids must have {T} positions (one per new token), got shape {tuple(position_ids.shape)}")
         want_hidden = self.config.output_hidden_states if output_hidden_states is None else output_hidden_states
+        ckpt = self.gradient_checkpointing and self.training and torch.is_grad_enabled()
+        if ckpt and self.config.block_type == "dynmoe" and _reentrant(self._gradient_checkpointing_func):
+            raise ValueError("reentrant gradient checkpointing would silently drop the gradient of DynMoE's aux loss and "
+                             "routing probabilities (side outputs of the checkpointed block); enable it with "
+                             "gradient_checkpointing_kwargs={'use_reentrant': False} (transformers' default)")
+        attn_kw = {} if nsa else {"implementation": impl, "output_attentions": want_attn}
         x = inputs_embeds
-        masks, probs, sdl, hidden = [], [], [], []
+        masks, probs, sdl, hidden, attns = [], [], [], [], []
         for i, blk in enumerate(self.layers):
             if want_hidden:
                 hidden.append(x)
-            x, (k, v), _ = blk(x, position_ids, mask, _cache_kv(cache, i))
+            past = _cache_kv(cache, i)
+            if ckpt:  # recomputed in backward; the cache is written here, outside, so only once
+                res = self._gradient_checkpointing_func(partial(blk.__call__, **attn_kw), x, position_ids, mask, past)
+            else:
+                res = blk(x, position_ids, mask, past, **attn_kw)
+            x, (k, v) = res[0], res[1]
+            if want_attn:
+                attns.append(res[3])
             if cache is not None:
                 cache.update(k[:, :, P:], v[:, :, P:], i)
             mlp = blk.mlp
@@ -330,6 +397,7 @@ class TinyOnnModel(TinyOnnPreTrainedModel):
         if want_hidden:
             hidden.append(x)
         out = TinyOnnModelOutput(last_hidden_state=x, hidden_states=tuple(hidden) if want_hidden else None,
+                                 attentions=tuple(attns) if want_attn else None,
                                  aux_loss=torch.stack(sdl).sum() if sdl else None,
                                  router_masks=tuple(masks) if masks else None, router_probs=tuple(probs) if probs else None,
                                  **{CACHE_FIELD: cache if use_cache else None})
@@ -344,7 +412,12 @@ class TinyOnnForCausalLM(TinyOnnPreTrainedModel, GenerationMixin):
     output_attentions=None, return_dict=None, num_items_in_batch=None)` -> `TinyOnnCausalLMOutput` (a tuple with
     `return_dict=False`). `labels` follow the transformers convention (same length as `input_ids`, shifted inside,
     `-100` ignored); `num_items_in_batch` (HF `Trainer` with gradient accumulation) makes the loss a sum over tokens
-    divided by it instead of a mean. Any other keyword is a `TypeError`."""
+    divided by it instead of a mean. Any other keyword is a `TypeError`.
+
+    `attn_implementation` (`from_pretrained(..., attn_implementation=)`, `from_config`, `set_attn_implementation`):
+    `"sdpa"` (default) or `"eager"` (the softmax written out; equal to 1e-5); `output_attentions=True` returns the
+    per-layer weights with `"eager"` and is an error with `"sdpa"` or NSA attention. Gradient checkpointing
+    (`activation_checkpointing_enable()`) recomputes each block in backward; DynMoE needs the non-reentrant kind."""
     _tied_weights_keys = {"lm_head.weight": "model.embed_tokens.weight"}
 
     def __init__(self, config: TinyOnnConfig):
@@ -389,9 +462,9 @@ class TinyOnnForCausalLM(TinyOnnPreTrainedModel, GenerationMixin):
             else:
                 lm_loss = F.cross_entropy(flat_logits, flat_labels, ignore_index=-100, reduction="sum") / num_items_in_batch
             loss = lm_loss if out.aux_loss is None else lm_loss + self.config.aux_loss_coef * out.aux_loss
-        res = TinyOnnCausalLMOutput(loss=loss, logits=logits, hidden_states=out.hidden_states, lm_loss=lm_loss,
-                                    aux_loss=out.aux_loss, router_masks=out.router_masks, router_probs=out.router_probs,
-                                    **{CACHE_FIELD: cache_of(out)})
+        res = TinyOnnCausalLMOutput(loss=loss, logits=logits, hidden_states=out.hidden_states, attentions=out.attentions,
+                                    lm_loss=lm_loss, aux_loss=out.aux_loss, router_masks=out.router_masks,
+                                    router_probs=out.router_probs, **{CACHE_FIELD: cache_of(out)})
         return res if (return_dict is None or return_dict) else res.to_tuple()
 
     def prepare_inputs_for_generation(self, input_ids: Tensor, attention_mask: Tensor | None = None,
@@ -416,42 +489,7 @@ class TinyOnnForCausalLM(TinyOnnPreTrainedModel, GenerationMixin):
         return out
 
 
+# after `import tiny_onn` alone, transformers' first lookup of the model type "tiny_onn" imports this module (tiny_onn/__init__)
 AutoConfig.register("tiny_onn", TinyOnnConfig, exist_ok=True)
 AutoModel.register(TinyOnnConfig, TinyOnnModel, exist_ok=True)
 AutoModelForCausalLM.register(TinyOnnConfig, TinyOnnForCausalLM, exist_ok=True)
-
-# %% ../nbs/40_model.ipynb #2f9da4f9
-def bench_model(lengths: tuple[int, ...] = (512, 2048), hidden_size: int = 64, num_hidden_layers: int = 2,
-                num_attention_heads: int = 4, batch: int = 1, new_tokens: int = 16, reps: int = 1,
-                kinds: tuple[tuple[str, str], ...] | None = None, seed: int = 0, **config_kw) -> list[dict]:
-    """Tokens/s of a training forward+backward and of cached greedy generation (`new_tokens` after a prompt of the
-    given length) for each `(block_type, attention_type)`, all in the same run, with ratios to dense/full.
-    Best of `reps` timings (one run of the whole table)."""
-    import time
-    kinds = kinds or tuple((b, a) for a in ATTENTION_TYPES for b in BLOCK_TYPES)
-    rows = []
-    for T in lengths:
-        g = torch.Generator().manual_seed(seed)
-        ids = torch.randint(1, 256, (batch, T), generator=g)
-        base = None
-        for bt, at in kinds:
-            torch.manual_seed(seed)
-            cfg = TinyOnnConfig(vocab_size=256, hidden_size=hidden_size, num_hidden_layers=num_hidden_layers,
-                                num_attention_heads=num_attention_heads, block_type=bt, attention_type=at,
-                                max_position_embeddings=T + new_tokens, **config_kw)
-            m = TinyOnnForCausalLM(cfg)
-            tr, ge = [], []
-            for _ in range(reps):
-                m.train(); m.zero_grad(set_to_none=True)
-                t0 = time.perf_counter(); m(ids, labels=ids, use_cache=False).loss.backward(); tr.append(time.perf_counter() - t0)
-                m.eval()
-                with torch.no_grad():
-                    t0 = time.perf_counter()
-                    m.generate(ids, max_new_tokens=new_tokens, min_new_tokens=new_tokens, do_sample=False, pad_token_id=0)
-                    ge.append(time.perf_counter() - t0)
-            r = dict(seq=T, block=bt, attention=at, train_tok_s=batch * T / min(tr), gen_tok_s=batch * new_tokens / min(ge))
-            base = base or r
-            r["train_ratio"], r["gen_ratio"] = r["train_tok_s"] / base["train_tok_s"], r["gen_tok_s"] / base["gen_tok_s"]
-            rows.append(r)
-    return rows
-

@@ -140,10 +140,11 @@ class TrainConfig:
     def to_dict(self) -> dict: return asdict(self)
 
 
-OPTIMIZERS = ("ars2neo", "adarmsuon", "adamw", "layerwise_gn")
+from . import optim  # the optimizer registry and the weight-decay modes live there (one place each)
+OPTIMIZERS = optim.OPTIMIZERS  # name -> builder; its names are the optimizer choices (a newly registered one is accepted)
 CHOICES = {"device": ("auto", "cpu", "cuda"), "dtype": ("float32", "bfloat16"), "model": ("tinylm", "dynmoe", "tiny_onn"),
            "optimizer": OPTIMIZERS, "label": ("outputs", "test"),
-           "weight_decay_mode": ("decoupled", "natural", "natural_projected"),
+           "weight_decay_mode": optim.WD_MODES,
            "gn_blocks": ("layer", "module")}   # the string keys with a fixed set of values (device also takes cuda:N)
 
 
@@ -330,18 +331,10 @@ class ShiftedLogits(nn.Module):
 
 
 def build_optimizer(cfg: TrainConfig, model: nn.Module) -> torch.optim.Optimizer:
-    "The optimizer named by `cfg.optimizer`."
-    m = unwrap(model)
-    if cfg.optimizer == "adamw":
-        return torch.optim.AdamW(m.parameters(), lr=cfg.lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay)
-    if cfg.optimizer == "layerwise_gn":
-        w = ShiftedLogits(m)
-        return LayerwiseGN(w, lr=cfg.lr, damping=cfg.gn_damping, cg_iters=cfg.gn_cg_iters, blocks=layer_blocks(w, by=cfg.gn_blocks),
-                           generator=torch.Generator().manual_seed(cfg.seed))
-    groups = split_params(m)
-    kw = dict(lr=cfg.lr, betas=tuple(cfg.betas), weight_decay=cfg.weight_decay, weight_decay_mode=cfg.weight_decay_mode)
-    if cfg.optimizer == "adarmsuon": return AdaRMSuon(groups, **kw)
-    return ARS2Neo(groups, rho=cfg.rho, k=cfg.sam_k, **kw)
+    """The optimizer `cfg.optimizer` names, built by its entry in `tiny_onn.optim.OPTIMIZERS` from `cfg`'s options;
+    one that declares `requires_batch` (LayerwiseGN: GGN products of the logits) gets `ShiftedLogits(model)`."""
+    spec, m = optim.optimizer_spec(cfg.optimizer), unwrap(model)
+    return spec(ShiftedLogits(m) if spec.requires_batch else m, cfg)
 
 
 class Schedule:
@@ -648,7 +641,7 @@ class Trainer:
         self.raw.train()
         closure = Closure(self, micro, n_tokens)
         gn_batch = None
-        if isinstance(self.optimizer, LayerwiseGN):
+        if optim.needs_batch(self.optimizer):  # it declares requires_batch (LayerwiseGN's GGN batch)
             b = micro[0]; gn_batch = (b["input_ids"], b["labels"][:, 1:])
         optimizer_step(self.optimizer, closure, batch=gn_batch)
         if closure.bad:

@@ -15,7 +15,8 @@ import torch.nn.functional as F
 KV = tuple[torch.Tensor, torch.Tensor]  # (keys, values), each (batch, n_heads, time, head_dim)
 
 # %% auto #0
-__all__ = ['KV', 'RMSNorm', 'RotaryEmbedding', 'apply_rotary', 'causal_mask', 'CausalSelfAttention', 'MLP', 'Block', 'TinyLM']
+__all__ = ['KV', 'ATTN_IMPLEMENTATIONS', 'RMSNorm', 'RotaryEmbedding', 'apply_rotary', 'causal_mask', 'eager_attention',
+           'CausalSelfAttention', 'MLP', 'Block', 'TinyLM']
 
 # %% ../../nbs/20_layers_attention.ipynb #8d785c1d
 class RMSNorm(nn.Module):
@@ -86,8 +87,30 @@ def causal_mask(q_len: int, kv_len: int, attn_mask: torch.Tensor | None = None,
     return m | ~m.any(-1, keepdim=True)  # rows with no visible key (pads) attend everywhere: finite, ignored
 
 
+ATTN_IMPLEMENTATIONS: tuple[str, ...] = ("sdpa", "eager")
+
+
+def eager_attention(q: torch.Tensor, k: torch.Tensor, v: torch.Tensor, mask: torch.Tensor | None = None,
+                    is_causal: bool = False, dropout_p: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Softmax attention written out, `softmax(q kᵀ/√d + mask) v` (softmax in float32 for half dtypes): the same arguments and output
+    as `F.scaled_dot_product_attention`, plus the attention weights `(B, H, T, S)` it used (before dropout).
+
+    `mask`: bool (True = attend) or additive float, broadcastable to `(B, H, T, S)`; `is_causal`: the top-left
+    triangle (as in SDPA; only meaningful for `T == S` here)."""
+    T, S = q.shape[-2], k.shape[-2]
+    s = (q @ k.transpose(-1, -2)) * q.shape[-1] ** -0.5
+    if is_causal:
+        mask = torch.ones(T, S, dtype=torch.bool, device=q.device).tril()
+    if mask is not None:
+        s = s.masked_fill(~mask, float("-inf")) if mask.dtype == torch.bool else s + mask
+    w = s.softmax(-1, dtype=torch.float32).to(q.dtype) if q.dtype in (torch.float16, torch.bfloat16) else s.softmax(-1)
+    wd = F.dropout(w, dropout_p) if dropout_p > 0 else w
+    return wd @ v, w
+
+
 class CausalSelfAttention(nn.Module):
-    """Multi-head causal self-attention: q/k/v/o projections, RoPE at explicit positions, SDPA, KV cache."""
+    """Multi-head causal self-attention: q/k/v/o projections, RoPE at explicit positions, SDPA (or the written-out
+    `eager_attention`), KV cache."""
     def __init__(self, d_model: int, n_heads: int, *, bias: bool = False, dropout: float = 0.0,
                  rope_base: float = 10000.0):
         super().__init__()
@@ -105,7 +128,14 @@ class CausalSelfAttention(nn.Module):
         return t.view(B, T, self.n_heads, self.head_dim).transpose(1, 2)
 
     def forward(self, x: torch.Tensor, position_ids: torch.Tensor | None = None,
-                attn_mask: torch.Tensor | None = None, past_kv: KV | None = None) -> tuple[torch.Tensor, KV]:
+                attn_mask: torch.Tensor | None = None, past_kv: KV | None = None, *,
+                implementation: str = "sdpa", output_attentions: bool = False):
+        """-> `(y, (k, v))`, or `(y, (k, v), weights)` with `output_attentions` (eager only: SDPA never forms them).
+        `implementation`: `"sdpa"` (`F.scaled_dot_product_attention`) or `"eager"` (`eager_attention`)."""
+        if implementation not in ATTN_IMPLEMENTATIONS:
+            raise ValueError(f"CausalSelfAttention: implementation must be one of {ATTN_IMPLEMENTATIONS}, got {implementation!r}")
+        if output_attentions and implementation != "eager":
+            raise ValueError("CausalSelfAttention: output_attentions needs implementation='eager' (SDPA never forms the weights)")
         if x.ndim != 3:
             raise ValueError(f"CausalSelfAttention expects x of shape (batch, seq, d_model), got rank {x.ndim} {tuple(x.shape)}")
         B, T, C = x.shape
@@ -140,9 +170,13 @@ class CausalSelfAttention(nn.Module):
             is_causal = T > 1
         elif T > 1:
             mask = causal_mask(T, S, device=x.device)
-        y = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=is_causal,
-                                           dropout_p=self.dropout if self.training else 0.0)
-        return self.o_proj(y.transpose(1, 2).reshape(B, T, C)), (k, v)
+        p = self.dropout if self.training else 0.0
+        if implementation == "eager":
+            y, w = eager_attention(q, k, v, mask, is_causal, p)
+        else:
+            y, w = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, is_causal=is_causal, dropout_p=p), None
+        y = self.o_proj(y.transpose(1, 2).reshape(B, T, C))
+        return (y, (k, v), w) if output_attentions else (y, (k, v))
 
 # %% ../../nbs/20_layers_attention.ipynb #ee19d27b
 class MLP(nn.Module):
@@ -177,15 +211,17 @@ class Block(nn.Module):
         self.drop = nn.Dropout(dropout)
 
     def forward(self, x: torch.Tensor, position_ids: torch.Tensor | None = None,
-                attn_mask: torch.Tensor | None = None, past_kv: KV | None = None):
-        a, present = self.attn(self.attn_norm(x), position_ids, attn_mask, past_kv)
+                attn_mask: torch.Tensor | None = None, past_kv: KV | None = None, **attn_kw):
+        """-> `(x, (k, v), aux)`, plus the attention weights as a 4th item when the attention returns them
+        (`output_attentions=True` in `attn_kw`, which goes to the attention layer with `implementation=`)."""
+        a, present, *w = self.attn(self.attn_norm(x), position_ids, attn_mask, past_kv, **attn_kw)
         x = x + self.drop(a)
         m, aux = self.mlp(self.mlp_norm(x)), None
         if isinstance(m, tuple):
             if len(m) != 2:
                 raise ValueError(f"a block's mlp must return a tensor or (tensor, aux), got a {len(m)}-tuple")
             m, aux = m
-        return x + self.drop(m), present, aux
+        return (x + self.drop(m), present, aux, *w)
 
 # %% ../../nbs/20_layers_attention.ipynb #3ac10165
 class TinyLM(nn.Module):

@@ -79,6 +79,14 @@ class GCAFM(nn.Module):
         self.register_buffer("n_updates", torch.zeros((), dtype=torch.long))
         self.last_mask: Tensor | None = None
 
+    @torch.no_grad()
+    def init_buffers(self):
+        """Start values of the curvature state (nothing learned: importance and gate 0, uniform `proto`, 0 updates),
+        through `torch.nn.init` so transformers' loader leaves loaded buffers alone. A model built on the meta device
+        (`to_empty`) needs this: its buffers are uninitialised memory until then."""
+        nn.init.zeros_(self.importance); nn.init.zeros_(self.gate); nn.init.zeros_(self.n_updates)
+        nn.init.constant_(self.proto, 1 / math.sqrt(self.d_in))
+
     def match(self, x: Tensor) -> Tensor:
         "Content match `cos(|x|, proto_j)₊ ** sharpness`, `(..., d_out)`, differentiable in `x`."
         c = F.normalize(x.abs(), dim=-1, eps=1e-12) @ F.normalize(self.proto, dim=-1, eps=1e-12).T

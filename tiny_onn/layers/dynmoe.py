@@ -20,8 +20,7 @@ except ImportError:  # the routing module predates the XOR evaluation
 
 # %% auto #0
 __all__ = ['DynMoEAux', 'top_any_mask', 'functorch_transforms', 'straight_through', 'sdl_loss', 'experts_dense', 'experts_sparse',
-           'DynMoE', 'dynmoe_layers', 'dynmoe_aux_loss', 'dynmoe_maintain', 'saved_tensor_bytes', 'random_routing',
-           'bench_dispatch']
+           'DynMoE', 'dynmoe_layers', 'dynmoe_aux_loss', 'dynmoe_maintain']
 
 # %% ../../nbs/24_dynmoe.ipynb #428192e9
 class DynMoEAux(NamedTuple):
@@ -33,7 +32,7 @@ class DynMoEAux(NamedTuple):
     sdl_loss: Tensor    # scalar, weighted diversity + sparsity (already multiplied by the weights)
     diversity: Tensor   # scalar, ‖ŜᵀŜ − I‖_F
     sparsity: Tensor    # scalar, mean gate activation
-    fallback_frac: float  # fraction of tokens that activated no expert and took the fallback
+    fallback_frac: float  # fraction of tokens that took the fallback (a 0-d tensor while torch.compile/export trace)
 
 
 def top_any_mask(z: Tensor, fallback: bool = True) -> tuple[Tensor, Tensor]:
@@ -135,7 +134,7 @@ class DynMoE(nn.Module):
                  router: str | Router | None = None, router_kw: dict | None = None, threshold_init: float = 0.0,
                  fallback: bool = True, normalize: bool = True, activation: str = "silu",
                  w_div: float = 0.01, w_sparse: float = 0.01, reset_after: int | None = 100,
-                 dispatch: str = "sparse", out_scale: float = 1.0):
+                 dispatch: str = "sparse", out_scale: float = 1.0, init_std: float | None = None):
         super().__init__()
         for nm, v in (("d_in", d_in), ("n_experts", n_experts)):
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
@@ -144,6 +143,8 @@ class DynMoE(nn.Module):
             raise ValueError(f"dispatch must be 'sparse' or 'dense', got {dispatch!r}")
         if activation not in _ACTS:
             raise ValueError(f"unknown activation {activation!r}; known: {sorted(_ACTS)}")
+        if init_std is not None and not init_std > 0:
+            raise ValueError(f"init_std must be > 0 or None, got {init_std!r}")
         if reset_after is not None and (isinstance(reset_after, bool) or not isinstance(reset_after, int) or reset_after < 1):
             raise ValueError(f"reset_after must be a positive int or None, got {reset_after!r}")
         d_hidden = d_hidden if d_hidden is not None else 2 * d_in
@@ -156,6 +157,7 @@ class DynMoE(nn.Module):
         else:
             self.router = make_router(router if router is not None else _DEFAULT_ROUTER, d_in, n_experts, **(router_kw or {}))
         self.threshold_init, self.out_scale = float(threshold_init), float(out_scale)
+        self.init_std = None if init_std is None else float(init_std)
         self.threshold = nn.Parameter(torch.full((n_experts,), self.threshold_init))
         self.w1 = nn.Parameter(torch.empty(n_experts, d_in, d_hidden))
         self.w2 = nn.Parameter(torch.empty(n_experts, d_hidden, d_out))
@@ -169,13 +171,29 @@ class DynMoE(nn.Module):
         self.aux: DynMoEAux | None = None
         self.reset_parameters()
 
+    @property
+    def expert_stds(self) -> tuple[float, float]:
+        "Init scales of `w1`, `w2`: `init_std` and `out_scale·init_std`, or `1/√d_in` and `out_scale/√d_hidden` without it."
+        if self.init_std is not None:
+            return self.init_std, self.out_scale * self.init_std
+        return self.d_in ** -0.5, self.out_scale * self.d_hidden ** -0.5
+
     @torch.no_grad()
     def init_experts(self, idx: Tensor | list[int] | None = None):
-        "(Re-)initialise experts `idx` (all when None): `w1 ~ N(0, 1/d_in)`, `w2 ~ N(0, out_scale²/d_hidden)`."
+        "(Re-)initialise experts `idx` (all when None): `w1 ~ N(0, s1²)`, `w2 ~ N(0, s2²)`, `(s1, s2) = expert_stds`."
         idx = range(self.n_experts) if idx is None else [int(i) for i in idx]
+        s1, s2 = self.expert_stds
         for e in idx:
-            self.w1[e].normal_(0.0, self.d_in ** -0.5)
-            self.w2[e].normal_(0.0, self.out_scale * self.d_hidden ** -0.5)
+            self.w1[e].normal_(0.0, s1)
+            self.w2[e].normal_(0.0, s2)
+
+    @torch.no_grad()
+    def init_buffers(self):
+        """Start values of the maintenance state: idle counts, reset counts, the seen-since-last-tick flags, the step.
+        Through `torch.nn.init`, so transformers' loader (which guards those functions) leaves loaded buffers alone and
+        fills only the rest (the non-persistent `_seen`, which would otherwise be uninitialised memory)."""
+        for b in (self.idle_steps, self.n_resets, self._seen, self.step):
+            nn.init.zeros_(b)
 
     def reset_parameters(self):
         self.init_experts()
@@ -200,9 +218,10 @@ class DynMoE(nn.Module):
         xf = x.reshape(-1, self.d_in)
         r, gates, mask, fell, w = self.route(xf)
         tf = functorch_transforms()
-        # sparse dispatch has data-dependent shapes (nonzero, split): fine under jvp/vjp, not under vmap,
-        # where the dense reference (same result, tested above) runs instead
-        run = experts_sparse if self.dispatch == "sparse" and "Vmap" not in tf else experts_dense
+        # sparse dispatch has data-dependent shapes (nonzero, split): fine under jvp/vjp, not under vmap or while
+        # torch.compile / torch.export trace, where the dense reference (same result, tested above) runs instead
+        tracing = torch.compiler.is_compiling()
+        run = experts_sparse if self.dispatch == "sparse" and "Vmap" not in tf and not tracing else experts_dense
         y = run(xf, self.w1, self.w2, w, mask, _ACTS[self.activation])
         if tf:  # a curvature product, not a training forward: leave `aux`, `_seen` and the counts alone
             return y.reshape(*lead, self.d_out)
@@ -211,7 +230,8 @@ class DynMoE(nn.Module):
             with torch.no_grad():
                 self._seen |= counts > 0
         loss, div, sparse = sdl_loss(gates, self.w_div, self.w_sparse)
-        self.aux = DynMoEAux(r.probs, gates, mask, counts, loss, div, sparse, float(fell.float().mean()) if fell.numel() else 0.0)
+        frac = fell.float().mean() if tracing else (float(fell.float().mean()) if fell.numel() else 0.0)  # no .item() in a trace
+        self.aux = DynMoEAux(r.probs, gates, mask, counts, loss, div, sparse, frac)
         return y.reshape(*lead, self.d_out)
 
     def expert_params(self) -> dict[str, Tensor]:
@@ -275,60 +295,3 @@ def dynmoe_maintain(model: nn.Module, optimizer=None) -> dict[str, list[int]]:
             if dead:
                 out[name] = dead
     return out
-
-# %% ../../nbs/24_dynmoe.ipynb #f10c8e37
-def saved_tensor_bytes(fn: Callable[[], object], exclude: tuple[Tensor, ...] = ()) -> tuple[object, int]:
-    """Run `fn()` and count the bytes autograd saves for backward (distinct storages, not counting
-    `exclude`, e.g. the parameters): the activation memory a backward pass must hold, a deterministic
-    CPU stand-in for peak-memory readings. Returns `(fn(), bytes)`."""
-    skip = {t.untyped_storage().data_ptr() for t in exclude}
-    seen: set[int] = set()
-    total = 0
-
-    def pack(t: Tensor) -> Tensor:
-        nonlocal total
-        s = t.untyped_storage()
-        if s.data_ptr() not in skip and s.data_ptr() not in seen:
-            seen.add(s.data_ptr())
-            total += s.nbytes()
-        return t
-
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        out = fn()
-    return out, total
-
-
-def random_routing(n_tokens: int, n_experts: int, k: int, generator: torch.Generator | None = None) -> Tensor:
-    "Bool mask `(n_tokens, n_experts)` with exactly `k` random experts per token."
-    if not 0 <= k <= n_experts:
-        raise ValueError(f"k must be in [0, {n_experts}], got {k}")
-    idx = torch.rand(n_tokens, n_experts, generator=generator).argsort(-1)[:, :k]
-    return torch.zeros(n_tokens, n_experts, dtype=torch.bool).scatter_(1, idx, True)
-
-
-def bench_dispatch(n_tokens: int = 2048, d: int = 128, d_hidden: int = 256, n_experts: int = 16,
-                   ks: tuple[int, ...] | None = None, min_run_time: float = 0.5, seed: int = 0) -> list[dict]:
-    """Time forward+backward of `experts_sparse` vs `experts_dense` (same inputs, same run) for `k`
-    active experts per token, and count their saved-for-backward bytes. One row per `k`."""
-    from torch.utils import benchmark
-    g = torch.Generator().manual_seed(seed)
-    x = torch.randn(n_tokens, d, generator=g, requires_grad=True)
-    w1 = (torch.randn(n_experts, d, d_hidden, generator=g) * d ** -0.5).requires_grad_()
-    w2 = (torch.randn(n_experts, d_hidden, d, generator=g) * d_hidden ** -0.5).requires_grad_()
-    ks = ks or tuple(sorted({max(1, n_experts // 16), n_experts // 8, n_experts // 4, n_experts // 2, n_experts}))
-    rows = []
-    for k in ks:
-        mask = random_routing(n_tokens, n_experts, k, g)
-        W = torch.rand(n_tokens, n_experts, generator=g).requires_grad_()
-        res = {}
-        for name, f in (("dense", experts_dense), ("sparse", experts_sparse)):
-            def step(f=f):
-                f(x, w1, w2, W, mask).sum().backward()
-            t = benchmark.Timer("step()", globals={"step": step}).blocked_autorange(min_run_time=min_run_time).median
-            _, mem = saved_tensor_bytes(lambda f=f: f(x, w1, w2, W, mask), exclude=(x, w1, w2, W))
-            res[name] = (t, mem)
-        rows.append(dict(k=k, active_frac=k / n_experts, dense_ms=1e3 * res["dense"][0], sparse_ms=1e3 * res["sparse"][0],
-                         time_ratio=res["sparse"][0] / res["dense"][0], ideal_ratio=k / n_experts,
-                         dense_MB=res["dense"][1] / 2**20, sparse_MB=res["sparse"][1] / 2**20,
-                         mem_ratio=res["sparse"][1] / max(res["dense"][1], 1)))
-    return rows

@@ -16,7 +16,7 @@ from .attention import KV, RotaryEmbedding, apply_rotary
 
 
 # %% auto #0
-__all__ = ['masked_attention', 'window_attention', 'NSAttention', 'bench_nsa']
+__all__ = ['masked_attention', 'window_attention', 'NSAttention']
 
 # %% ../../nbs/25_nsa.ipynb #db9a2afa
 def _fix_empty(mask: Tensor) -> tuple[Tensor, Tensor]:
@@ -106,7 +106,11 @@ class NSAttention(nn.Module):
     @torch.no_grad()
     def init_nsa_parameters(self, std: float = 0.02):
         """Compression maps start as block means (`1/block_size` on each slot), gate weights N(0, std), gate biases 0
-        (σ = ½), positions 0. A tensor transformers has already loaded (`_is_hf_initialized`) is left alone."""
+        (σ = ½), positions 0. A tensor transformers has already loaded (`_is_hf_initialized`) is left alone.
+
+        The compression maps keep this start whatever `std` (a model's `initializer_range`) says, on purpose: random
+        maps would make the compressed keys noise, so the compressed branch and the block selection it scores would be
+        arbitrary at step 0; block means make them coarse attention over block averages from the first step."""
         fresh = lambda t: not getattr(t, "_is_hf_initialized", False)
         eye = torch.eye(self.head_dim).repeat(1, self.block_size) / self.block_size   # (D, l·D): mean over the block
         for lin in (self.cmp_k, self.cmp_v):
@@ -248,35 +252,3 @@ class NSAttention(nn.Module):
 
     def extra_repr(self) -> str:
         return f"heads={self.n_heads}, block_size={self.block_size}, topk={self.topk}, window={self.window}"
-
-# %% ../../nbs/25_nsa.ipynb #d8b1d3c6
-def bench_nsa(lengths: tuple[int, ...] = (256, 512), d_model: int = 64, n_heads: int = 4, batch: int = 1,
-              block_size: int = 16, topk: int = 4, window: int = 64, min_run_time: float = 0.3, seed: int = 0) -> list[dict]:
-    """Forward+backward time and saved-for-backward bytes of `NSAttention` vs `CausalSelfAttention` (dense SDPA, whatever
-    kernel torch picks: on CPU a flash kernel that saves O(T)) on the same input, measured side by side, one row per
-    length; `full_math_MB`: the dense attention's saved bytes with the math kernel (T×T scores materialised); and the
-    keys a query attends to in each."""
-    from torch.utils import benchmark
-    from tiny_onn.layers.attention import CausalSelfAttention
-    from tiny_onn.layers.dynmoe import saved_tensor_bytes
-    torch.manual_seed(seed)
-    nsa = NSAttention(d_model, n_heads, block_size=block_size, topk=topk, window=window)
-    full = CausalSelfAttention(d_model, n_heads)
-    rows = []
-    for T in lengths:
-        x = torch.randn(batch, T, d_model, requires_grad=True)
-        res = {}
-        for name, m in (("full", full), ("nsa", nsa)):
-            step = lambda m=m: m(x)[0].sum().backward()
-            t = benchmark.Timer("step()", globals={"step": step}).blocked_autorange(min_run_time=min_run_time).median
-            _, mem = saved_tensor_bytes(lambda m=m: m(x)[0], exclude=tuple(m.parameters()) + (x,))
-            res[name] = (t, mem)
-        from torch.nn.attention import SDPBackend, sdpa_kernel
-        with sdpa_kernel([SDPBackend.MATH]):  # dense attention that materialises the T×T scores
-            _, mem_math = saved_tensor_bytes(lambda: full(x)[0], exclude=tuple(full.parameters()) + (x,))
-        keys_nsa = T // block_size + topk * block_size + window
-        rows.append(dict(seq=T, full_ms=1e3 * res["full"][0], nsa_ms=1e3 * res["nsa"][0], time_ratio=res["nsa"][0] / res["full"][0],
-                         full_MB=res["full"][1] / 2**20, full_math_MB=mem_math / 2**20, nsa_MB=res["nsa"][1] / 2**20, mem_ratio=res["nsa"][1] / res["full"][1],
-                         keys_per_query_full=T, keys_per_query_nsa=min(T, keys_nsa)))
-    return rows
-

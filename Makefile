@@ -37,7 +37,7 @@ export: setup
 # The main job: train the default Tiny-ONN (MLP-routed DynMoE + FARS, AdaRMSuon) on ARC-AGI-1 training
 # tasks on the CPU (<= 30 min on 2 cores), evaluate it, write runs/arc_cpu/ and figures/train_*.png.
 run: setup
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/tiny-onn train --config configs/arc_cpu.yaml --resume --eval
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/tiny-onn train --config configs/arc_cpu.yaml --resume --eval --figures figures
 	@echo "report: runs/arc_cpu/report.md"; ls -l figures/train_*.png
 
 # The curvature report: the curvature notebook with its slow experiments (BackPACK benchmark, figures).

@@ -78,7 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
         _add_config_options(sp)
     tr.add_argument("--eval", action="store_true", help="run `tiny-onn eval` after training (rank 0)")
     for sp in (tr, ev):
-        sp.add_argument("--figures", type=str, default="figures", help="folder for the key figures (default: figures)")
+        sp.add_argument("--figures", type=str, default=None,
+                        help="also copy the key figures into this folder (make run: figures/); default: the run folder only")
         sp.add_argument("--no-heldout", action="store_true", help="skip the held-out evaluation tasks")
     ge.add_argument("--task", required=True, help="task id")
     ge.add_argument("--set", default="arc-agi-1/eval", help="task set holding it (default: arc-agi-1/eval)")

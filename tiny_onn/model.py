@@ -335,7 +335,7 @@ class TinyOnnModel(TinyOnnPreTrainedModel):
             if input_ids.is_floating_point() or input_ids.is_complex() or input_ids.dtype == torch.bool:
                 raise TypeError(f"input_ids must be integers, got {input_ids.dtype}")
             if _checking() and input_ids.numel():
-                lo, hi = int(input_ids.min()), int(input_ids.max())
+                lo, hi = torch.stack([input_ids.min(), input_ids.max()]).tolist()  # one device sync, not two
                 if lo < 0 or hi >= self.config.vocab_size:
                     raise ValueError(f"input_ids must lie in [0, vocab_size={self.config.vocab_size}), got ids in [{lo}, {hi}]")
             inputs_embeds = self.embed_tokens(input_ids)

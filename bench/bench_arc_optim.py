@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Which optimizer should the default ARC run use? A head-to-head on the default run's model and data.
 
-Same model (configs/arc_cpu.yaml: DynMoE + FARS, d_model 96, 3 layers), the same 16 ARC-AGI-1 training tasks
+Same model (configs/arc_cpu.yaml: DynMoE + FARS, hidden_size 96, 3 layers), the same 16 ARC-AGI-1 training tasks
 (selected with seed 0 for every run), the same schedule shape (warm-up, cosine to 10 %), one thread per run,
 two runs at a time. Phase 1 picks each optimizer's LR from a grid on seed 0; phase 2 runs seeds 1 and 2 at
 that LR. First-order optimizers get `--steps` steps; LayerwiseGN (a CG solve per layer block per step, ~25x
@@ -25,10 +25,9 @@ GRID = {"ars2neo": [2e-3, 5e-3, 1e-2], "adarmsuon": [2e-3, 5e-3, 1e-2], "adamw":
 
 
 def tf_scores(model, tasks, max_len: int) -> dict:
-    "Teacher-forced cross entropy (the decision metric), token accuracy and exact match on the tasks' test outputs."
-    from tiny_onn.eval import teacher_forced
-    tf = teacher_forced(model, tasks, max_len)
-    return dict(tf_loss=float(tf.loss.mean()), tf_token_acc=float(tf.token_acc.mean()), tf_exact=float(tf.exact.mean()))
+    "Teacher-forced cross entropy (the decision metric: `tiny_onn.eval.tf_summary`), token accuracy and exact match."
+    from tiny_onn.eval import teacher_forced, tf_summary
+    return tf_summary(teacher_forced(model, tasks, max_len))
 
 
 def run_one(args: tuple) -> dict:

@@ -1,8 +1,9 @@
 #!/usr/bin/env python
-"""FARS and SARS overhead on a training step of `tiny_onn.fars.dynmoe_lm` with AdamW (`torch.optim`), measured in the
-same run (issue 6; SPEC §8: FARS < 0.15 % of step time, extra memory O(experts)).
+"""FARS and SARS overhead on a training step of a DynMoE `tiny_onn.model.TinyOnnForCausalLM` (`block_type="dynmoe"`)
+with AdamW (`torch.optim`), measured in the same run (issue 6; SPEC §8: FARS < 0.15 % of step time, extra memory
+O(experts)).
 
-- `step_ms`: the full step (`lm_closure` + `optimizer.step`) with no shaper / FARS / SARS, interleaved round-robin
+- `step_ms`: the full step (`train_closure` below + `optimizer.step`) with no shaper / FARS / SARS, interleaved round-robin
   over `--repeats` rounds (after 2 warm-up steps so the optimizer has curvature): median, min, max, spread;
 - `meta_ms`: the meta-loss call alone (FARS: reading curvature + the loss; SARS: its extra backward + the loss),
   the shaper's own cost isolated from step-time noise, same rounds; `meta_pct`: median meta / median no-shaper step;
@@ -20,42 +21,64 @@ from __future__ import annotations
 import sys, time
 
 import torch
+from torch import Tensor, nn
 
 from _common import bench_args, env_line, repeats_of, saved_tensor_bytes, stats, write_rows
-from tiny_onn.fars import SHAPERS, dynmoe_lm, lm_closure, make_shaper
+from tiny_onn.fars import SARS, SHAPERS, RoutingShaper, make_shaper
 from tiny_onn.layers.dynmoe import dynmoe_layers
+from tiny_onn.model import TinyOnnConfig, TinyOnnForCausalLM
 
 SETTINGS = (dict(n_experts=8, d_model=64, n_layers=2, seq_len=64, batch=16),
             dict(n_experts=8, d_model=64, n_layers=2, seq_len=128, batch=64))
 QUICK = (dict(n_experts=4, d_model=32, n_layers=1, seq_len=32, batch=4),)
 
 
+def dynmoe_model(d_model: int, n_layers: int, n_heads: int, seq_len: int, n_experts: int) -> TinyOnnForCausalLM:
+    "The byte-level DynMoE LM this benchmark trains (expert width: the config's default, 2 x d_model)."
+    return TinyOnnForCausalLM(TinyOnnConfig(vocab_size=256, hidden_size=d_model, num_hidden_layers=n_layers,
+                                            num_attention_heads=n_heads, max_position_embeddings=seq_len,
+                                            block_type="dynmoe", num_experts=n_experts))
+
+
+def train_closure(model: nn.Module, optimizer, ids: Tensor, shaper: RoutingShaper | None = None):
+    """The training closure (as in nbs/30_fars): forward on `ids` (labels = `ids`, shifted inside the model), `out.loss`
+    (task loss + SDL losses) + the shaper's meta-loss, one backward. Returns the task loss."""
+    def closure() -> Tensor:
+        optimizer.zero_grad(set_to_none=True)
+        out = model(input_ids=ids, labels=ids, use_cache=False)
+        meta = None if shaper is None else shaper.meta_loss(out.lm_loss) if isinstance(shaper, SARS) else shaper.meta_loss()
+        (out.loss if meta is None else out.loss + meta).backward()
+        return out.lm_loss
+    return closure
+
+
 def bench_shaper_overhead(n_experts: int = 8, d_model: int = 64, n_layers: int = 2, seq_len: int = 64, batch: int = 16,
                           reps: int = 20, seed: int = 0) -> list[dict]:
     "One row per shaper kind (none/fars/sars) for one setting; see the module docstring for the columns."
     torch.manual_seed(seed)
-    model = dynmoe_lm(256, d_model, n_layers, 4, seq_len, n_experts)
+    model = dynmoe_model(d_model, n_layers, 4, seq_len, n_experts)
     opt = torch.optim.AdamW(model.parameters(), lr=1e-3)
     g = torch.Generator().manual_seed(seed)
-    xb = torch.randint(0, 256, (batch, seq_len), generator=g); yb = torch.randint(0, 256, (batch, seq_len), generator=g)
+    ids = torch.randint(0, 256, (batch, seq_len), generator=g)
+    task_loss = lambda: model(input_ids=ids, labels=ids, use_cache=False).lm_loss
     shapers = {k: make_shaper(k, model, opt) for k in SHAPERS}
     for _ in range(2):
-        opt.step(lm_closure(model, opt, xb, yb, None))  # so the optimizer has curvature
+        opt.step(train_closure(model, opt, ids, None))  # so the optimizer has curvature
     step_t = {k: [] for k in SHAPERS}; meta_t = {k: [] for k in ("fars", "sars")}
     for _ in range(reps):
         for k in SHAPERS:
-            t0 = time.perf_counter(); opt.step(lm_closure(model, opt, xb, yb, shapers[k])); step_t[k].append(time.perf_counter() - t0)
-        _, loss = model(xb, yb)
+            t0 = time.perf_counter(); opt.step(train_closure(model, opt, ids, shapers[k])); step_t[k].append(time.perf_counter() - t0)
+        loss = task_loss()
         t0 = time.perf_counter(); shapers["fars"].meta_loss(); meta_t["fars"].append(time.perf_counter() - t0)
         t0 = time.perf_counter(); shapers["sars"].meta_loss(loss); meta_t["sars"].append(time.perf_counter() - t0)
-    _, loss = model(xb, yb)
+    loss = task_loss()
     params = [p for m in dynmoe_layers(model) for p in m.expert_params().values()]
     _, fb = saved_tensor_bytes(shapers["fars"].meta_loss, exclude=tuple(model.parameters()))
     fb += sum(c.numel() * c.element_size() for c in shapers["fars"].layer_costs())
     _, sb = saved_tensor_bytes(lambda: shapers["sars"].meta_loss(loss), exclude=tuple(model.parameters()))
     sb += sum(p.numel() * p.element_size() for p in params)  # the gradients its extra backward materialises
     base = stats(step_t["none"])["median"]
-    common = dict(n_params=model.num_params(non_embedding=False), n_experts=n_experts, n_layers=n_layers, d_model=d_model,
+    common = dict(n_params=sum(p.numel() for p in model.parameters()), n_experts=n_experts, n_layers=n_layers, d_model=d_model,
                   batch=batch, seq_len=seq_len, reps=reps, expert_param_bytes=sum(p.numel() * p.element_size() for p in params))
     rows = []
     for k in SHAPERS:

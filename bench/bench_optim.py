@@ -95,22 +95,31 @@ def run_ddp_check(kinds=("adarmsuon", "ars2neo"), steps: int = 6, world: int = 2
 
 # ----------------------------------------------------------------------------------------------- LM benchmarks
 class LogitsOnly(nn.Module):
-    "TinyLM returns (logits, loss); curvature products need `model(inputs) -> logits`."
+    "`TinyOnnForCausalLM` returns an output object; the losses here and the curvature products need `model(inputs) -> logits`."
     def __init__(self, lm: nn.Module):
         super().__init__(); self.lm = lm
 
     def forward(self, x):
-        return self.lm(x)[0]
+        return self.lm(input_ids=x, use_cache=False).logits
 
 
 LM_SIZE = dict(vocab_size=256, d_model=32, n_layers=2, n_heads=2, seq_len=32)   # the "tiny" scale of nbs/11, nbs/12
 BATCH = 8
 
 
+def lm_config(vocab_size: int, d_model: int, n_layers: int, n_heads: int, seq_len: int):
+    """The dense `TinyOnnConfig` of that size: RoPE, RMSNorm, SwiGLU, head tied to the embedding (the config's default),
+    init normal(0, 0.02) with the residual projections at 0.02/sqrt(2L); no dropout."""
+    from tiny_onn.model import TinyOnnConfig
+    return TinyOnnConfig(vocab_size=vocab_size, hidden_size=d_model, num_hidden_layers=n_layers, num_attention_heads=n_heads,
+                         max_position_embeddings=seq_len, block_type="dense")
+
+
 def make_lm(seed: int, **size) -> nn.Module:
-    from tiny_onn.layers.attention import TinyLM
+    "A dense `TinyOnnForCausalLM` of size `LM_SIZE` (overridden by `size`), seeded, returning logits only."
+    from tiny_onn.model import TinyOnnForCausalLM
     torch.manual_seed(seed)
-    return LogitsOnly(TinyLM(**{**LM_SIZE, **size}))
+    return LogitsOnly(TinyOnnForCausalLM(lm_config(**{**LM_SIZE, **size})))
 
 
 class Paired:
@@ -166,11 +175,12 @@ def make_optimizer(name: str, model: nn.Module, lr: float, *, wd: float = 0.01, 
 
 
 def transformer_blocks(model: nn.Module) -> list[list[str]]:
-    "Coarse layer blocks for LayerwiseGN on the LM: embedding(+tied head), each transformer block, the final norm."
+    """Coarse layer blocks for LayerwiseGN on the LM: embedding(+tied head), each transformer block (`...layers.i`), the
+    final norm (an untied head would be one more)."""
     groups: dict[str, list[str]] = {}
     for n, p in model.named_parameters():
         parts = n.split(".")
-        key = ".".join(parts[:3]) if "blocks" in parts else ".".join(parts[:2])
+        key = ".".join(parts[:parts.index("layers") + 2] if "layers" in parts else parts[:-1])
         groups.setdefault(key, []).append(n)
     return list(groups.values())
 

@@ -7,21 +7,21 @@
 2. data-loading share of the step time in a normal trainer run (collation of ARC sequences);
 3. `torch.compile` speed-up on CPU (steady-state step time after warm-up, eager vs compiled).
 
-    OMP_NUM_THREADS=2 .venv/bin/python bench/bench_train.py [--steps 20] [--threads 2] [--model dynmoe]
+    OMP_NUM_THREADS=2 .venv/bin/python bench/bench_train.py [--steps 20] [--threads 2] [--block_type dynmoe]
 """
 import argparse, copy, statistics, time
 
 import torch
 import torch.nn.functional as F
 
-from tiny_onn.train import Trainer, load_config, ce_sum, label_count, model_forward, build_optimizer
+from tiny_onn.train import Trainer, load_config, label_count, build_optimizer
 
 
 def bare_step(model, opt, batch, n_tokens):
     "The bare loop: the same ARS2Neo/AdamW step with a minimal closure (no SDL, FARS, guard, clipping, metrics)."
     def closure():
         opt.zero_grad(set_to_none=True)
-        loss = ce_sum(model(batch["input_ids"])[0], batch["labels"]) / n_tokens
+        loss = model(input_ids=batch["input_ids"], labels=batch["labels"], num_items_in_batch=n_tokens, use_cache=False).lm_loss
         loss.backward()
         return loss
     return opt.step(closure)
@@ -32,11 +32,11 @@ def main():
     ap.add_argument("--config", default="configs/arc_cpu.yaml")
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--model", default="dynmoe")
+    ap.add_argument("--block_type", default="dynmoe")
     ap.add_argument("--no-compile", action="store_true")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
-    base = dict(run_dir="runs/bench_train", progress=False, threads=a.threads, model=a.model, ckpt_every=10**6,
+    base = dict(run_dir="runs/bench_train", progress=False, threads=a.threads, block_type=a.block_type, ckpt_every=10**6,
                 max_steps=10**6, warmup_steps=0)
     cfg = load_config(a.config, **base, fars=False)
 
@@ -58,7 +58,7 @@ def main():
         t0 = time.perf_counter(); bare_step(bare, bare_opt, b, label_count(b)); t_bare.append(time.perf_counter() - t0)
     med = statistics.median
     print(f"[1] trainer step {med(t_tr) * 1e3:.1f} ms vs bare loop {med(t_bare) * 1e3:.1f} ms (median of {a.steps}, "
-          f"{cfg.model} d={cfg.d_model} L={cfg.n_layers}, {cfg.optimizer}, FARS off): ratio {med(t_tr) / med(t_bare):.3f} (goal <= 1.05)")
+          f"{a.block_type} hidden={tr.raw.config.hidden_size} L={tr.raw.config.num_hidden_layers}, {cfg.optimizer}, FARS off): ratio {med(t_tr) / med(t_bare):.3f} (goal <= 1.05)")
     cfg_f = load_config(a.config, **base, fars=True)
     trf = Trainer(cfg_f); trf.stream.next = fixed_next
     for _ in range(2): trf.train_step()

@@ -9,11 +9,13 @@ import argparse, dataclasses, json, sys, typing
 from dataclasses import fields, MISSING
 from pathlib import Path
 
-from .train import CHOICES, TrainConfig, Trainer, load_config
-from .eval import run_report, load_run_model, predict_task
+from .train import CHOICES, MODEL_KEYS, MODEL_TYPES, TrainConfig, Trainer, load_config, latest_checkpoint
+from .eval import is_model_folder, load_model_folder, run_report, load_run_model, predict_task
+from .model import ATTENTION_TYPES, BLOCK_TYPES, TinyOnnConfig
+from .routing import ROUTERS
 
 # %% auto #0
-__all__ = ['config_table', 'build_parser', 'config_from_args', 'main']
+__all__ = ['MODEL_CHOICES', 'config_table', 'build_parser', 'config_from_args', 'main']
 
 # %% ../nbs/60_cli.ipynb #2970bc31
 def _default(f):
@@ -38,6 +40,8 @@ def _device(s: str) -> str:
 def _option(name: str, tp, d) -> dict:
     "`add_argument` keywords that parse `--name` into its field's annotated type `tp` (`d`: the default, for the help)."
     origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if type(None) in args:   # `X | None` (a model setting whose None means "the model's default"): give X; None is not given
+        return _option(name, next(a for a in args if a is not type(None)), d)
     if tp is bool: return dict(action=argparse.BooleanOptionalAction, help=f"(default: {d})")
     if origin in (list, tuple):
         if len(set(args) - {Ellipsis}) != 1: raise TypeError(f"{name}: {tp} mixes element types; give it its own parser")
@@ -47,19 +51,38 @@ def _option(name: str, tp, d) -> dict:
         return kw | dict(nargs="+" if n else "*", action=_AsTuple, n=n, help=f"{n or 'any number of'} values " + kw["help"])
     if name == "device": return dict(type=_device, metavar="{" + ",".join(CHOICES["device"]) + ",cuda:N}", help=f"(default: {d})")
     if name in CHOICES: return dict(choices=CHOICES[name], help=f"(default: {d})")
+    if name in MODEL_CHOICES: return dict(choices=MODEL_CHOICES[name], help=f"(default: {d})")
     return dict(type=tp, metavar=tp.__name__.upper(), help=f"(default: {d})")
+
+
+MODEL_CHOICES = {"block_type": BLOCK_TYPES, "attention_type": ATTENTION_TYPES, "router": tuple(sorted(ROUTERS))}  # imported, not restated
+
+
+def _run_fields() -> list:
+    "TrainConfig's flat fields (the `model` mapping is given key by key, as the MODEL_KEYS options)."
+    return [f for f in fields(TrainConfig) if f.name != "model"]
+
+
+def _model_fields() -> list:
+    return [f for f in fields(TinyOnnConfig) if f.name in MODEL_KEYS]
 
 
 def _add_config_options(p: argparse.ArgumentParser):
     g = p.add_argument_group("run configuration (override the --config file; defaults shown)")
     types = typing.get_type_hints(TrainConfig)
-    for f in fields(TrainConfig):
+    for f in _run_fields():
         g.add_argument("--" + f.name, default=None, **_option(f.name, types[f.name], _default(f)))
+    gm = p.add_argument_group("model settings (TinyOnnConfig's names and defaults; section model: of the config file)")
+    mtypes = MODEL_TYPES
+    for f in _model_fields():
+        gm.add_argument("--" + f.name, default=None, **_option(f.name, mtypes[f.name], _default(f)))
 
 
 def config_table() -> str:
-    "Every config key with its default, for `tiny-onn --help`."
-    return "\n".join(f"  {f.name:<18} {_default(f)!r}" for f in fields(TrainConfig))
+    "Every config key with its default, by section, for `tiny-onn --help`."
+    from tiny_onn.train import SECTIONS
+    d = {f.name: _default(f) for f in _run_fields()} | {f.name: _default(f) for f in _model_fields()}
+    return "\n".join(f"  [{s}]\n" + "\n".join(f"  {k:<24} {d[k]!r}" for k in ks) for s, ks in SECTIONS.items())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,14 +104,33 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--figures", type=str, default=None,
                         help="also copy the key figures into this folder (make run: figures/); default: the run folder only")
         sp.add_argument("--no-heldout", action="store_true", help="skip the held-out evaluation tasks")
+    for sp in (ev, ge):
+        sp.add_argument("--model", type=str, default=None, metavar="PATH",
+                        help="a model folder (save_pretrained: a run's model/, or a copy) or a run directory; "
+                             "default: the config's run_dir")
     ge.add_argument("--task", required=True, help="task id")
     ge.add_argument("--set", default="arc-agi-1/eval", help="task set holding it (default: arc-agi-1/eval)")
     return p
 
 
 def config_from_args(a: argparse.Namespace) -> TrainConfig:
-    over = {f.name: getattr(a, f.name) for f in fields(TrainConfig) if getattr(a, f.name, None) is not None}
-    return load_config(a.config, **over)
+    """The run config: `--config` (or, with `--model PATH` and no `--config`, the config saved with that model folder or
+    run), then the options given."""
+    names = [f.name for f in _run_fields()] + list(MODEL_KEYS)
+    over = {k: getattr(a, k) for k in names if getattr(a, k, None) is not None}
+    path, model = a.config, getattr(a, "model", None)
+    if model is not None:
+        m = Path(model)
+        if not m.exists(): raise FileNotFoundError(f"--model {model}: no such folder")
+        if not is_model_folder(m):   # a run directory: the run's config, and its checkpoints
+            saved = m / "model" / "run_config.json"
+            ck = latest_checkpoint(m / "checkpoints") if (m / "checkpoints").exists() else None
+            if path is None: path = saved if saved.exists() else (ck / "config.json" if ck is not None else None)
+            if path is None: raise FileNotFoundError(f"--model {model}: neither a model folder (config.json of a Tiny-ONN model) "
+                                                     "nor a run directory (model/ or checkpoints/)")
+            over.setdefault("run_dir", str(m))
+        elif path is None and (m / "run_config.json").exists(): path = m / "run_config.json"
+    return load_config(path, **over)
 
 
 def main(argv: list | None = None) -> int:
@@ -111,11 +153,12 @@ def main(argv: list | None = None) -> int:
         if a.eval and tr.rank == 0:
             print(run_report(cfg, a.figures, heldout=not a.no_heldout, progress=cfg.progress)["report"])
         return 0
+    folder = a.model if getattr(a, "model", None) is not None and is_model_folder(a.model) else None
     if a.command == "eval":
-        print(run_report(cfg, a.figures, heldout=not a.no_heldout, progress=cfg.progress)["report"])
+        print(run_report(cfg, a.figures, heldout=not a.no_heldout, progress=cfg.progress, model_dir=folder)["report"])
         return 0
     from tiny_onn.data.arc import load_arc
-    model, ck, _ = load_run_model(cfg)
+    model, ck, _ = load_run_model(cfg, folder)
     task = load_arc(a.set)[a.task]
     res = predict_task(model, task, cfg.eval_views, cfg.eval_max_len or cfg.max_len, cfg.seed)
     for j, att in enumerate(res["attempts"]):

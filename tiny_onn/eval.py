@@ -19,13 +19,13 @@ from torch import Tensor, nn
 from .data.arc import (VOCAB, IGNORE_INDEX, MAX_GRID_TOKENS, ARCTask, ARCTaskSet, Augmentation, IDENTITY, SequenceTooLong,
                                ARCScore, EvalSpec, encode_task, encode_prompt, grid_len, try_decode_grid, random_augmentation,
                                vote, score, to_submission, guard_evaluation, load_arc, collate_padded)
-from .train import plot_history
-from .train import (TrainConfig, Trainer, progress_bar, build_model, load_config, greedy_generate, latest_checkpoint, load_checkpoint,
-                            model_forward, pick_device, select_tasks, unwrap)
+from .train import (TrainConfig, progress_bar, build_model, load_config, greedy_generate, latest_checkpoint, load_checkpoint,
+                            model_card, pick_device, plot_history, select_tasks)
 
 # %% auto #0
-__all__ = ['teacher_forced', 'view_augmentations', 'output_budget', 'context_len', 'predict_task', 'copy_baseline',
-           'frequent_output_baseline', 'score_row', 'evaluate', 'render_predictions', 'load_run_model', 'run_report']
+__all__ = ['teacher_forced', 'tf_summary', 'view_augmentations', 'output_budget', 'context_len', 'predict_task', 'copy_baseline',
+           'frequent_output_baseline', 'score_row', 'evaluate', 'render_predictions', 'is_model_folder',
+           'load_model_folder', 'load_run_model', 'run_report']
 
 # %% ../nbs/51_eval.ipynb #c0615abe
 def _grid_colours(tokens: np.ndarray) -> set:
@@ -36,7 +36,7 @@ def _grid_colours(tokens: np.ndarray) -> set:
 def teacher_forced(model: nn.Module, tasks: Sequence[ARCTask] | ARCTaskSet, max_len: int | None = None,
                    batch_tokens: int = 8192, augmentation: Augmentation = IDENTITY) -> pd.DataFrame:
     "One row per (task, test output): token accuracy, mean cross entropy (`loss`), exact match, collapse flag, the arg-max grid (or why it does not decode)."
-    m = unwrap(model); was = m.training; m.eval()
+    m = model; was = m.training; m.eval()
     dev = next(m.parameters()).device
     items = []
     for t in tasks:
@@ -54,7 +54,7 @@ def teacher_forced(model: nn.Module, tasks: Sequence[ARCTask] | ARCTaskSet, max_
                 chunk.append(items[k]); L = max(L, len(items[k][2].input_ids)); k += 1
             batch = collate_padded([{"input_ids": e.input_ids, "labels": e.labels, "row": 0, "item": 0, "task_id": t.id,
                                      "test_index": j, "aug": augmentation} for t, j, e in chunk])
-            logits = model_forward(m, batch["input_ids"].to(dev)).float().cpu()
+            logits = m(input_ids=batch["input_ids"].to(dev), use_cache=False).logits.float().cpu()
             for b, (t, j, e) in enumerate(chunk):
                 s, end = e.test_span                      # output grid tokens [s, end), <eos> at end
                 truth = e.input_ids[s:end + 1]
@@ -69,6 +69,13 @@ def teacher_forced(model: nn.Module, tasks: Sequence[ARCTask] | ARCTaskSet, max_
     finally:
         m.train(was)
     return pd.DataFrame(rows)
+
+
+def tf_summary(tf: pd.DataFrame) -> dict:
+    """The decision metric of an optimizer comparison from a `teacher_forced` frame: `tf_loss`, each test output's mean
+    cross entropy averaged over outputs (every output weighs the same, whatever its length), with `tf_token_acc` and
+    `tf_exact` averaged the same way."""
+    return dict(tf_loss=float(tf.loss.mean()), tf_token_acc=float(tf.token_acc.mean()), tf_exact=float(tf.exact.mean()))
 
 # %% ../nbs/51_eval.ipynb #047d76f1
 def view_augmentations(task: ARCTask, n_views: int, seed: int = 0) -> list:
@@ -88,10 +95,8 @@ def output_budget(prompt_len: int = 0, max_len: int | None = None) -> int:
 
 
 def context_len(model: nn.Module) -> int | None:
-    "The most tokens (prompt + generation) the model takes: TinyLM's `seq_len`, a Hugging Face config's `max_position_embeddings`, else None."
-    m = unwrap(model)
-    n = getattr(m, "seq_len", None)
-    if n is None: n = getattr(getattr(m, "config", None), "max_position_embeddings", None)
+    "The most tokens (prompt + generation) the model takes: its config's `max_position_embeddings` (None when it has none)."
+    n = getattr(getattr(model, "config", None), "max_position_embeddings", None)
     return int(n) if isinstance(n, (int, np.integer)) and not isinstance(n, bool) else None
 
 
@@ -116,9 +121,9 @@ def _generate(model: nn.Module, prompts: list, budgets: list, limit: int | None)
 @torch.no_grad()
 def _logprob(model, prompt: Tensor, gen: Tensor) -> float:
     "Mean log-probability of `gen` after `prompt` (one parallel forward)."
-    dev = next(unwrap(model).parameters()).device
+    dev = next(model.parameters()).device
     seq = torch.cat([prompt, gen]).to(dev)[None]
-    lp = model_forward(model, seq).float().log_softmax(-1)[0, len(prompt) - 1:-1]
+    lp = model(input_ids=seq, use_cache=False).logits.float().log_softmax(-1)[0, len(prompt) - 1:-1]
     return float(lp.gather(-1, gen.to(dev)[:, None]).mean())
 
 
@@ -244,8 +249,33 @@ def render_predictions(tasks: ARCTaskSet, predictions: dict, path: str | Path, m
     return path
 
 # %% ../nbs/51_eval.ipynb #601c8e29
+def is_model_folder(path: str | Path) -> bool:
+    "Whether `path` is a `save_pretrained` folder of a Tiny-ONN model (its `config.json` names `model_type: tiny_onn`)."
+    p = Path(path) / "config.json"
+    if not p.exists(): return False
+    try: return json.loads(p.read_text()).get("model_type") == "tiny_onn"
+    except (json.JSONDecodeError, AttributeError): return False
+
+
+def load_model_folder(path: str | Path, device: str = "auto") -> tuple:
+    """`(model, run config or None)` of a `save_pretrained` folder (`run/model`, or one copied anywhere): transformers'
+    `AutoModelForCausalLM.from_pretrained`, and the folder's `run_config.json` when it has one."""
+    from transformers import AutoModelForCausalLM
+    path = Path(path)
+    if not is_model_folder(path):
+        raise FileNotFoundError(f"{path} is not a Tiny-ONN model folder (no config.json with model_type 'tiny_onn'): "
+                                "pass a run's model/ folder or a run directory")
+    model = AutoModelForCausalLM.from_pretrained(path).to(pick_device(device)).eval()
+    rc = path / "run_config.json"
+    return model, (load_config(rc) if rc.exists() else None)
+
+
 def load_run_model(cfg: TrainConfig, path: str | Path | None = None) -> tuple:
-    "`(model, checkpoint folder, trainer state)` of a run: its `LATEST` checkpoint unless `path` is given."
+    """`(model, source folder, trainer state)` of a run: its `LATEST` checkpoint unless `path` is given, which may be a
+    checkpoint folder or a `save_pretrained` model folder (state then from the model card's run: `{}` if unknown)."""
+    if path is not None and is_model_folder(path):
+        model, _ = load_model_folder(path, cfg.device)
+        return model, Path(path), {}
     ck = Path(path) if path is not None else latest_checkpoint(Path(cfg.run_dir) / "checkpoints")
     if ck is None: raise FileNotFoundError(f"no checkpoint in {cfg.run_dir}/checkpoints: train first (tiny-onn train)")
     model = build_model(cfg).to(pick_device(cfg.device))
@@ -262,9 +292,11 @@ def _md_table(df: pd.DataFrame, floatfmt: str = "{:.3f}") -> str:
 
 
 def run_report(cfg: TrainConfig, figures_dir: str | Path | None = "figures", prefix: str = "train_", heldout: bool = True,
-               progress: bool = True, exclude: Sequence[str] | None = None) -> dict:
-    """Evaluate a trained run (see above); returns `{'teacher_forced', 'scores', 'report', 'excluded'}` and writes the files.
-    `exclude` (default: the config's `eval_exclude`, when it has one) lists held-out task ids to leave out; the report names them and why."""
+               progress: bool = True, exclude: Sequence[str] | None = None, model_dir: str | Path | None = None) -> dict:
+    """Evaluate a trained run (see above); returns `{'teacher_forced', 'scores', 'report', 'excluded'}` and writes the files
+    (and the scores into the model card of `run_dir/model/README.md`, when the run wrote that folder). `exclude` (default: the
+    config's `eval_exclude`, when it has one) lists held-out task ids to leave out; the report names them and why.
+    `model_dir`: evaluate that `save_pretrained` folder (one stage) instead of the run's checkpoints."""
     run = Path(cfg.run_dir)
     exclude = tuple(getattr(cfg, "eval_exclude", None) or ()) if exclude is None else tuple(exclude)
     full_train = load_arc(cfg.train_set)
@@ -273,6 +305,7 @@ def run_report(cfg: TrainConfig, figures_dir: str | Path | None = "figures", pre
     ev = select_tasks(load_arc(cfg.eval_set), ev_len, cfg.eval_tasks, cfg.seed) if heldout else None
     tf_end = Path(cfg.run_dir) / "checkpoints" / "tf_end"
     stages = ([("TF", tf_end)] if tf_end.exists() else []) + [("TF+EAVI" if cfg.eavi_steps else "TF", None)]
+    if model_dir is not None: stages = [("model folder", Path(model_dir))]
     scores, tfs = [], []
     for stage, path in stages:   # the final model last: its results are the ones rendered
         model, ck, st = load_run_model(cfg, path)
@@ -288,7 +321,7 @@ def run_report(cfg: TrainConfig, figures_dir: str | Path | None = "figures", pre
             res_ev = evaluate(model, ev, [full_train], cfg.eval_views, ev_len, cfg.seed, progress=progress, out_dir=run, exclude=exclude)
             part.append(res_ev["scores"].assign(split="held-out eval"))
         part = pd.concat(part, ignore_index=True)
-        part["stage"], part["step"], part["train_cpu_s"], part["train_tokens"] = stage, st["step"], st["compute_s"], st["tokens"]
+        part["stage"], part["step"], part["train_cpu_s"], part["train_tokens"] = stage, st.get("step"), st.get("compute_s"), st.get("tokens")
         part["tf_exact"] = float(tf.exact.mean())
         scores.append(part)
     scores = pd.concat(scores, ignore_index=True)
@@ -300,7 +333,7 @@ def run_report(cfg: TrainConfig, figures_dir: str | Path | None = "figures", pre
     for d in out_dirs:
         d.mkdir(parents=True, exist_ok=True)
         if hist_path.exists():
-            figs[str(d)] = plot_history(pd.read_csv(hist_path), d / prefix, title=f"{cfg.model} / {cfg.optimizer} on {trained.name}")
+            figs[str(d)] = plot_history(pd.read_csv(hist_path), d / prefix, title=f"{model.config.block_type} / {cfg.optimizer} on {trained.name}")
         render_predictions(trained, res_tr["predictions"], d / f"{prefix}predictions_trained.png")
         if res_ev is not None:
             render_predictions(load_arc(cfg.eval_set), res_ev["predictions"], d / f"{prefix}predictions_heldout.png")
@@ -312,9 +345,12 @@ def run_report(cfg: TrainConfig, figures_dir: str | Path | None = "figures", pre
         excl_lines = ([f"Held-out `{res_ev['spec'].eval_set}`: {len(excluded)} task(s) excluded before evaluating"
                        + (":" if excluded else f" (exclude list: {', '.join(exclude) or 'empty'})"), ""]
                       + [f"- `{i}`: {why}" for i, why in excluded.items()] + ([""] if excluded else []))
+    mc = model.config
+    if not st: st = {"step": "?", "skipped": "?", "compute_s": float("nan"), "tokens": 0}
     lines = [f"# Run report: {run}", "",
              f"- checkpoint: `{ck}` (step {st['step']}, {st['skipped']} skipped non-finite steps)",
-             f"- model: {cfg.model}, d_model={cfg.d_model}, layers={cfg.n_layers}, experts={cfg.n_experts}, {n_par:,} parameters",
+             f"- model: TinyOnnForCausalLM, block {mc.block_type}, hidden_size={mc.hidden_size}, layers={mc.num_hidden_layers}, "
+             f"experts={mc.num_experts if mc.block_type == 'dynmoe' else '-'}, {n_par:,} parameters",
              f"- optimizer: {cfg.optimizer} (lr {cfg.lr}, weight decay {cfg.weight_decay} {cfg.weight_decay_mode}), FARS={cfg.fars}",
              f"- training data: {trained.name}: {len(trained)} tasks, {cfg.n_aug} augmentation slots each",
              f"- steps: {cfg.max_steps} teacher forcing + {cfg.eavi_steps} EAVI; compute: {st['compute_s'] / 60:.1f} min wall "
@@ -332,4 +368,9 @@ def run_report(cfg: TrainConfig, figures_dir: str | Path | None = "figures", pre
              f"Evaluation time of the final model: trained tasks {res_tr['seconds']:.0f} s" +
              (f", held-out {res_ev['seconds']:.0f} s ({res_ev['spec'].describe()})" if res_ev else ""), ""]
     (run / "report.md").write_text("\n".join(lines))
+    card = run / "model" / "README.md"
+    if model_dir is None and card.exists():   # the model card carries the scores the run measured
+        results = "\n".join([f"Measured by `tiny-onn eval` ({run / 'report.md'}): teacher-forced exact match on the trained tasks "
+                             f"{tf.exact.mean():.1%}; free-running, voted over {cfg.eval_views} views:", "", _md_table(show), ""])
+        card.write_text(model_card(cfg, st, model, results))
     return {"teacher_forced": tf, "scores": scores, "report": "\n".join(lines), "figures": figs, "excluded": excluded}

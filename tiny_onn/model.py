@@ -24,9 +24,10 @@ from .routing import DEFAULT_ROUTER, ROUTERS
 
 BLOCK_TYPES: tuple[str, ...] = ("dense", "dynmoe", "gcafm")
 ATTENTION_TYPES: tuple[str, ...] = ("full", "nsa")
+MOE_INITS: tuple[str, ...] = ("initializer_range", "fan_in")
 
 # %% auto #0
-__all__ = ['BLOCK_TYPES', 'ATTENTION_TYPES', 'CACHE_FIELD', 'TinyOnnConfig', 'GCAFMMLP', 'make_block', 'cache_of',
+__all__ = ['BLOCK_TYPES', 'ATTENTION_TYPES', 'MOE_INITS', 'CACHE_FIELD', 'TinyOnnConfig', 'GCAFMMLP', 'make_block', 'cache_of',
            'TinyOnnModelOutput', 'TinyOnnCausalLMOutput', 'TinyOnnPreTrainedModel', 'TinyOnnModel',
            'TinyOnnForCausalLM']
 
@@ -70,6 +71,7 @@ class TinyOnnConfig(PretrainedConfig):
     aux_loss_coef: float = 1.0                # weight of the summed SDL losses added to `loss`
     moe_reset_after: int | None = 100
     moe_dispatch: str = "sparse"
+    moe_init: str = "initializer_range"       # or "fan_in": DynMoE's own scales (w1 ~ 1/√d, w2 ~ 1/√d_expert), routers' PyTorch defaults
     # G-CAFM
     gcafm_hidden_size: int | None = None      # None: 4 * hidden_size
     gcafm_beta: float = 0.01
@@ -106,9 +108,10 @@ class TinyOnnConfig(PretrainedConfig):
             raise ValueError(f"TinyOnnConfig: unknown mlp_kind {self.mlp_kind!r}; use 'swiglu' or 'gelu'")
         if self.moe_dispatch not in ("sparse", "dense"):
             raise ValueError(f"TinyOnnConfig: moe_dispatch must be 'sparse' or 'dense', got {self.moe_dispatch!r}")
+        if self.moe_init not in MOE_INITS:
+            raise ValueError(f"TinyOnnConfig: moe_init must be one of {MOE_INITS}, got {self.moe_init!r}")
         if getattr(self, "sliding_window", None) is not None:
             raise ValueError("TinyOnnConfig: set nsa_window, not sliding_window (DynamicCache would drop old keys)")
-
 
 # %% ../nbs/40_model.ipynb #8fb788c1
 class GCAFMMLP(nn.Module):
@@ -130,10 +133,15 @@ def _make_mlp(config: TinyOnnConfig) -> nn.Module | None:
         return None
     if config.block_type == "dynmoe":
         from tiny_onn.layers.dynmoe import DynMoE
-        return DynMoE(d, config.num_experts, config.expert_hidden_size, router=config.router,
-                      threshold_init=config.router_threshold_init, w_div=config.sdl_w_div, w_sparse=config.sdl_w_sparse,
-                      reset_after=config.moe_reset_after, dispatch=config.moe_dispatch,
-                      init_std=config.initializer_range, out_scale=1 / math.sqrt(2 * config.num_hidden_layers))
+        hf = config.moe_init == "initializer_range"
+        moe = DynMoE(d, config.num_experts, config.expert_hidden_size, router=config.router,
+                     threshold_init=config.router_threshold_init, w_div=config.sdl_w_div, w_sparse=config.sdl_w_sparse,
+                     reset_after=config.moe_reset_after, dispatch=config.moe_dispatch,
+                     init_std=config.initializer_range if hf else None, out_scale=1 / math.sqrt(2 * config.num_hidden_layers) if hf else 1.0)
+        if not hf:   # "fan_in": the router keeps its modules' own (PyTorch) initialisation
+            for mod in moe.router.modules():
+                if hasattr(mod, "reset_parameters"): mod._tiny_own_init = True
+        return moe
     if config.block_type == "gcafm":
         return GCAFMMLP(d, config.gcafm_hidden_size or 4 * d, config.gcafm_beta, config.gcafm_strength, config.gcafm_sharpness)
     raise ValueError(f"unknown block_type {config.block_type!r}; use one of {BLOCK_TYPES}")
@@ -219,6 +227,9 @@ class TinyOnnPreTrainedModel(PreTrainedModel):
         std = self.config.initializer_range
         if isinstance(module, nn.Linear) and getattr(module, "_nsa_owned", False):
             return  # NSAttention initialises its compression and gate maps itself
+        if getattr(module, "_tiny_own_init", False):   # moe_init="fan_in": a router module's own reset (torch.nn.init inside)
+            module.reset_parameters()
+            return
         if isinstance(module, nn.Linear):
             s = std / math.sqrt(2 * self.config.num_hidden_layers) if getattr(module, "_tiny_resid", False) else std
             nn.init.normal_(module.weight, 0.0, s)
@@ -243,7 +254,8 @@ class TinyOnnPreTrainedModel(PreTrainedModel):
                 nn.init.zeros_(module.bias)
             module.init_buffers()
         elif isinstance(module, (CPRRouter, CAPRRouter)):  # cosine / renormalised scores: the prototypes' scale is free
-            nn.init.normal_(module.proto, 0.0, std)
+            own = (1.0 if isinstance(module, CAPRRouter) else module.proto.shape[1] ** -0.5)   # their constructors' scales
+            nn.init.normal_(module.proto, 0.0, std if self.config.moe_init == "initializer_range" else own)
             if isinstance(module, CAPRRouter):
                 nn.init.zeros_(module.gate)
             else:  # the model builds routers with their default temperature
@@ -311,7 +323,8 @@ class TinyOnnModel(TinyOnnPreTrainedModel):
                 return_dict: bool | None = None) -> TinyOnnModelOutput | tuple:
         """Every argument is declared; an unknown keyword is a `TypeError`. `cache`/`past_key_values`: one transformers
         `Cache` under either name. `cache_position`, if given, must be `arange(past, past + seq)` (this model keeps its
-        positions in `position_ids`). `attention_mask (batch, past + seq)`: 1 = real token (left padding allowed).
+        positions in `position_ids`). `attention_mask (batch, past + seq)`: 1 = real token (left padding allowed); or a bool
+        `(batch, 1, seq, past + seq)` mask, True = may attend (packed rows: `tiny_onn.data.arc.block_causal_mask`), with `position_ids`.
         `output_attentions` (default `config.output_attentions`): per-layer weights `(batch, heads, seq, past + seq)`,
         with `attn_implementation="eager"` and full attention only (an error otherwise)."""
         impl = self.config._attn_implementation or "sdpa"
@@ -353,7 +366,17 @@ class TinyOnnModel(TinyOnnPreTrainedModel):
             if cache_position.shape[-1] != T or not torch.equal(cache_position.reshape(-1, T)[0].cpu(), torch.arange(P, P + T)):
                 raise ValueError(f"cache_position must be arange({P}, {P + T}) (the cache holds {P} tokens)")
         mask = None
-        if attention_mask is not None:
+        if attention_mask is not None and attention_mask.ndim == 4:  # packed rows: a block-causal mask, given whole
+            if nsa:
+                raise ValueError("a 4-D attention_mask (packed rows) needs attention_type='full': NSA's compressed and "
+                                 "selected blocks would cross the documents of a row")
+            if attention_mask.dtype != torch.bool or tuple(attention_mask.shape) != (B, 1, T, P + T):
+                raise ValueError(f"a 4-D attention_mask must be bool (batch, 1, seq, past + seq) = ({B}, 1, {T}, {P + T}), "
+                                 f"got {attention_mask.dtype} {tuple(attention_mask.shape)}")
+            if position_ids is None:
+                raise ValueError("a 4-D attention_mask (packed rows) needs position_ids: each document counts from 0")
+            mask = attention_mask
+        elif attention_mask is not None:
             if attention_mask.ndim != 2 or tuple(attention_mask.shape) != (B, P + T):
                 raise ValueError(f"attention_mask must be (batch, past + seq) = ({B}, {P + T}), got {tuple(attention_mask.shape)}")
             mask = attention_mask.bool()

@@ -5,7 +5,7 @@
 # %% ../nbs/50_train.ipynb #45b7f5d5
 from __future__ import annotations
 
-import contextlib, copy, dataclasses, json, math, os, random, shutil, sys, time, typing, warnings
+import contextlib, dataclasses, json, math, os, random, shutil, sys, time, typing
 from dataclasses import dataclass, field, fields, asdict
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -16,44 +16,43 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from .data.arc import (VOCAB, IGNORE_INDEX, ARCDataset, ARCTask, ARCTaskSet, BucketBatchSampler, SequenceTooLong,
+from .data.arc import (VOCAB, IGNORE_INDEX, ARCDataset, ARCTask, ARCTaskSet, BucketBatchSampler,
                                collate_padded, collate_packed, block_causal_mask, PackedBatchSampler, dihedral_shape, load_arc, sequence_length)
-from .optim import ARS2Neo, AdaRMSuon, LayerwiseGN, optimizer_step, split_params
-from .fars import RoutingShaper, SARS, dynmoe_lm, make_shaper
-from .layers.attention import TinyLM
-from .layers.dynmoe import dynmoe_layers, dynmoe_aux_loss, dynmoe_maintain
+from .optim import optimizer_step
+from .fars import RoutingShaper
+from .layers.dynmoe import dynmoe_layers
 from .routing import routing_entropy
-from .curvature import layer_blocks, read_curvature
+from .curvature import read_curvature
+from .model import TinyOnnConfig, TinyOnnForCausalLM
 
 # %% auto #0
-__all__ = ['OPTIMIZERS', 'CHOICES', 'TrainConfig', 'config_from_dict', 'load_config', 'task_length', 'select_tasks',
-           'BatchStream', 'unwrap', 'logits_of', 'model_forward', 'batch_inputs', 'build_model', 'ShiftedLogits',
-           'build_optimizer', 'Schedule', 'label_count', 'ce_sum', 'NonFiniteError', 'Closure', 'rng_state',
-           'set_rng_state', 'save_checkpoint', 'keep_copy', 'latest_checkpoint', 'load_checkpoint', 'pick_device',
-           'init_distributed', 'Trainer', 'progress_bar', 'output_span', 'greedy_generate', 'eavi_label_count',
-           'eavi_batch', 'plot_history']
+__all__ = ['MODEL_FIXED', 'MODEL_KEYS', 'MODEL_TYPES', 'OPTIMIZERS', 'CHOICES', 'SECTIONS', 'TrainConfig', 'config_from_dict',
+           'load_config', 'task_length', 'select_tasks', 'BatchStream', 'batch_inputs', 'build_model', 'ShiftedLogits',
+           'build_optimizer', 'Schedule', 'label_count', 'NonFiniteError', 'Closure', 'rng_state', 'set_rng_state',
+           'save_checkpoint', 'keep_copy', 'latest_checkpoint', 'load_checkpoint', 'pick_device', 'init_distributed',
+           'model_card', 'routing_metrics', 'curvature_metrics', 'Trainer', 'progress_bar', 'output_span',
+           'greedy_generate', 'eavi_label_count', 'eavi_batch', 'plot_history']
 
 # %% ../nbs/50_train.ipynb #ea9e2f4a
+MODEL_FIXED = ("vocab_size", "pad_token_id", "bos_token_id", "eos_token_id", "max_position_embeddings", "use_cache")
+MODEL_KEYS: tuple[str, ...] = tuple(k for k in TinyOnnConfig.__annotations__ if k not in MODEL_FIXED)  # a run's model settings
+MODEL_TYPES: dict = {k: eval(t, vars(sys.modules[TinyOnnConfig.__module__])) if isinstance(t, str) else t   # their annotated types
+                     for k, t in TinyOnnConfig.__annotations__.items() if k in MODEL_KEYS}
+
+
 @dataclass
 class TrainConfig:
     "Everything a training run needs; the defaults are the small CPU run. See `load_config`."
     # run
-    run_dir: str = "runs/arc_cpu"      # metrics.csv, checkpoints/, figures, report
+    run_dir: str = "runs/arc_cpu"      # metrics.csv, checkpoints/, model/, figures, report
     seed: int = 0
     device: str = "auto"               # auto | cpu | cuda
     dtype: str = "float32"             # float32 | bfloat16 (autocast; CUDA, or CPU when asked)
     compile: bool = False              # torch.compile the training forward
     threads: int = 0                   # torch.set_num_threads (0: leave as is)
     resume: bool = False               # continue from run_dir/checkpoints/LATEST
-    # model
-    model: str = "dynmoe"              # tinylm | dynmoe (TinyLM with DynMoE MLPs) | tiny_onn (tiny_onn.model)
-    d_model: int = 128
-    n_layers: int = 4
-    n_heads: int = 4
-    n_experts: int = 8
-    d_expert: int = 0                  # expert hidden size (0: 2*d_model // ... DynMoE default 2*d_model)
-    router: str = "mlp"
-    reset_after: int = 200             # DynMoE dead-expert reset (steps)
+    # model: TinyOnnConfig settings by their own names (MODEL_KEYS); the rest take TinyOnnConfig's defaults
+    model: dict = field(default_factory=dict)
     # data
     train_set: str = "arc-agi-1/train"
     n_tasks: int = 0                   # 0: every task that fits max_len
@@ -66,7 +65,7 @@ class TrainConfig:
     packing: bool = False              # teacher forcing on packed rows of max_len tokens (block-causal masks) instead of padded batches
     grad_accum: int = 1                # micro-batches per optimizer step (per process)
     # optimizer
-    optimizer: str = "adarmsuon"       # adarmsuon | ars2neo | adamw | layerwise_gn (see 52_arc_optim)
+    optimizer: str = "adarmsuon"       # a name in tiny_onn.optim.OPTIMIZERS (see 52_arc_optim)
     lr: float = 3e-3
     betas: tuple[float, float] = (0.9, 0.95)
     weight_decay: float = 0.0
@@ -87,11 +86,12 @@ class TrainConfig:
     min_lr_ratio: float = 0.1          # cosine decay to lr * min_lr_ratio at max_steps
     grad_clip: float = 1.0             # 0: off (the norm is still computed for the guard)
     max_bad_steps: int = 10            # consecutive non-finite steps before stopping
-    # logging, checkpoints, evaluation
+    # logging and checkpoints
     log_every: int = 1
     ckpt_every: int = 50
     keep_ckpts: int = 2
     progress: bool = True              # tqdm bar
+    # evaluation
     eval_set: str = "arc-agi-1/eval"
     eval_tasks: int = 20               # held-out tasks evaluated (0: all that fit)
     eval_views: int = 8                # augmented views voted per test input
@@ -107,12 +107,12 @@ class TrainConfig:
             v = getattr(self, k)
             if not (v in ok or (k == "device" and isinstance(v, str) and v.startswith("cuda:"))):
                 raise ValueError(f"{k} must be one of {ok}, got {v!r}")
-        for k in ("d_model", "n_layers", "n_heads", "max_len", "n_aug", "batch_tokens", "grad_accum", "log_every",
-                  "ckpt_every", "keep_ckpts", "max_bad_steps", "eval_views"):
+        for k in ("max_len", "n_aug", "batch_tokens", "grad_accum", "log_every", "ckpt_every", "keep_ckpts",
+                  "max_bad_steps", "eval_views"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"{k} must be a positive int, got {v!r}")
-        for k in ("max_steps", "eavi_steps", "warmup_steps", "n_tasks", "eval_tasks", "threads", "d_expert"):
+        for k in ("max_steps", "eavi_steps", "warmup_steps", "n_tasks", "eval_tasks", "threads"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
                 raise ValueError(f"{k} must be an int >= 0, got {v!r}")
@@ -125,14 +125,25 @@ class TrainConfig:
             raise ValueError(f"betas must be two numbers in [0, 1), got {b!r}")
         if not (isinstance(self.eval_exclude, (list, tuple)) and all(isinstance(t, str) for t in self.eval_exclude)):
             raise ValueError(f"eval_exclude must be a list of task ids (strings), got {self.eval_exclude!r}")
-        if self.d_model % self.n_heads:
-            raise ValueError(f"d_model={self.d_model} is not divisible by n_heads={self.n_heads}")
-        if self.packing and (self.model == "tiny_onn" or self.optimizer == "layerwise_gn"):
-            raise ValueError("packing needs a TinyLM-style model (model: tinylm or dynmoe) and a first-order optimizer: "
-                             "tiny_onn.model and LayerwiseGN's GGN products take no block-causal mask")
+        if not isinstance(self.model, dict):
+            raise ValueError(f"model must be a mapping of TinyOnnConfig settings, got {self.model!r}")
+        bad = sorted(set(self.model) - set(MODEL_KEYS))
+        if bad:
+            fixed = [k for k in bad if k in MODEL_FIXED]
+            raise ValueError(f"unknown model setting(s) {bad}" + (f" ({fixed}: set by the ARC vocabulary and max_len)" if fixed else "")
+                             + f"; the model settings are TinyOnnConfig's: {list(MODEL_KEYS)}")
+        self.model_config()   # TinyOnnConfig.check() names the first setting that cannot work (hidden_size % heads, ...)
+        if self.packing and self.optimizer == "layerwise_gn":
+            raise ValueError("packing needs a first-order optimizer: LayerwiseGN's GGN products take no block-causal mask")
         if self.batch_tokens < self.max_len:
             raise ValueError(f"batch_tokens={self.batch_tokens} must be >= max_len={self.max_len} (one sequence per micro-batch at least)")
         return self
+
+    def model_config(self) -> TinyOnnConfig:
+        "The `TinyOnnConfig` of this run: the `model` settings, the ARC vocabulary, and room for `max(max_len, eval_max_len)` tokens."
+        fixed = dict(vocab_size=VOCAB.size, pad_token_id=VOCAB.pad, bos_token_id=VOCAB.bos, eos_token_id=VOCAB.eos,
+                     max_position_embeddings=max(self.max_len, self.eval_max_len))
+        return TinyOnnConfig(**{**self.model, **fixed})
 
     @property
     def total_steps(self) -> int: return self.max_steps + self.eavi_steps
@@ -142,36 +153,64 @@ class TrainConfig:
 
 from . import optim  # the optimizer registry and the weight-decay modes live there (one place each)
 OPTIMIZERS = optim.OPTIMIZERS  # name -> builder; its names are the optimizer choices (a newly registered one is accepted)
-CHOICES = {"device": ("auto", "cpu", "cuda"), "dtype": ("float32", "bfloat16"), "model": ("tinylm", "dynmoe", "tiny_onn"),
+CHOICES = {"device": ("auto", "cpu", "cuda"), "dtype": ("float32", "bfloat16"),
            "optimizer": OPTIMIZERS, "label": ("outputs", "test"),
            "weight_decay_mode": optim.WD_MODES,
            "gn_blocks": ("layer", "module")}   # the string keys with a fixed set of values (device also takes cuda:N)
+SECTIONS: dict[str, tuple[str, ...]] = {       # a config file's sections and the keys each holds ("model": MODEL_KEYS)
+    "run": ("run_dir", "seed", "device", "dtype", "compile", "threads", "resume"),
+    "model": MODEL_KEYS,
+    "data": ("train_set", "n_tasks", "task_ids", "max_len", "n_aug", "colours", "label", "batch_tokens", "packing", "grad_accum"),
+    "optim": ("optimizer", "lr", "betas", "weight_decay", "weight_decay_mode", "rho", "sam_k", "gn_damping", "gn_cg_iters",
+              "gn_blocks", "fars", "cost_alpha", "fars_weight"),
+    "schedule": ("max_steps", "eavi_steps", "eavi_lr_scale", "warmup_steps", "min_lr_ratio", "grad_clip", "max_bad_steps"),
+    "logging": ("log_every", "ckpt_every", "keep_ckpts", "progress"),
+    "eval": ("eval_set", "eval_tasks", "eval_views", "eval_max_len", "eval_exclude"),
+}
+_SECTION_OF = {k: s for s, ks in SECTIONS.items() for k in ks}
 
 
-def _flatten(d: dict, known: set) -> dict:
-    out = {}
-    for k, v in d.items():
-        k = k.replace("-", "_")
-        if isinstance(v, dict): out.update(_flatten(v, known))  # a section (no field holds a mapping)
-        else: out[k] = v
-    return out
+def _place(k: str, v, flat: dict, model: dict, where: str):
+    "Put key `k` (from `where`) into the flat fields or the model settings; a `ValueError` naming it when no section has it."
+    if k == "model" and isinstance(v, dict): model.update({kk.replace("-", "_"): vv for kk, vv in v.items()})
+    elif _SECTION_OF.get(k) == "model": model[k] = v
+    elif k in _SECTION_OF: flat[k] = v
+    else:
+        raise ValueError(f"unknown config key(s) [{k!r}] ({where}); known keys: " +
+                         "; ".join(f"{s}: {', '.join(ks)}" for s, ks in SECTIONS.items()))
 
 
 def config_from_dict(d: dict, **overrides) -> TrainConfig:
-    "A `TrainConfig` from a (possibly sectioned) dict plus overrides; unknown keys are a `ValueError` naming them."
-    known = {f.name for f in fields(TrainConfig)}
-    flat = _flatten(dict(d or {}), known) | {k: v for k, v in overrides.items() if v is not None}
-    unknown = sorted(set(flat) - known)
-    if unknown: raise ValueError(f"unknown config key(s) {unknown}; known keys: {sorted(known)}")
-    types = typing.get_type_hints(TrainConfig)
-    return TrainConfig(**{k: _typed(k, types[k], v) for k, v in flat.items()})
+    """A `TrainConfig` from a dict in `SECTIONS` (or flat keys) plus `overrides` (None values ignored); a key in the wrong
+    section or in none is a `ValueError` naming it."""
+    flat, model = {}, {}
+    for s, v in dict(d or {}).items():
+        s = s.replace("-", "_")
+        if s in SECTIONS and isinstance(v, dict):
+            for k, x in v.items():
+                k = k.replace("-", "_")
+                if _SECTION_OF.get(k) != s and not (s == "model" and k not in _SECTION_OF):   # model: validate() names it
+                    raise ValueError(f"config key {k!r} is in section {s!r}, but "
+                                     + (f"it belongs to section {_SECTION_OF[k]!r}" if k in _SECTION_OF else "no section has it")
+                                     + f"; {s}: holds {', '.join(SECTIONS[s])}")
+                if s == "model": model[k] = x
+                else: _place(k, x, flat, model, f"section {s!r}")
+        elif isinstance(v, dict): raise ValueError(f"unknown config section {s!r}; sections: {', '.join(SECTIONS)}")
+        else: _place(s, v, flat, model, "top level")
+    for k, v in overrides.items():
+        if v is not None: _place(k, v, flat, model, "override")
+    types, mtypes = typing.get_type_hints(TrainConfig), MODEL_TYPES
+    return TrainConfig(**{k: _typed(k, types[k], v) for k, v in flat.items()},
+                       model={k: _typed(k, mtypes[k], v) if k in mtypes else v for k, v in model.items()})  # unknown: validate() names it
 
 
 def _typed(k: str, tp, v):
-    """`v` as key `k`'s annotated type `tp` (bool, int, float, str, or a list/tuple of them), converting what a file or
-    the Python API writes for it (1e-3 in YAML arrives as a str, 1 for a float as an int, a `Path` for a str); a
+    """`v` as key `k`'s annotated type `tp` (bool, int, float, str, `X | None`, or a list/tuple of them), converting what a
+    file or the Python API writes for it (1e-3 in YAML arrives as a str, 1 for a float as an int, a `Path` for a str); a
     `ValueError` naming `k` when it is not one (`fars: "false"` is a str, not a bool)."""
     origin, args = typing.get_origin(tp), typing.get_args(tp)
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)) and type(None) in args:
+        return None if v is None else _typed(k, next(a for a in args if a is not type(None)), v)
     if origin in (list, tuple):
         if not isinstance(v, (list, tuple)): raise ValueError(f"{k} must be a list, got {v!r}")
         if origin is tuple and len(v) != len(args): raise ValueError(f"{k} must have {len(args)} values, got {len(v)}: {v!r}")
@@ -188,7 +227,7 @@ def _typed(k: str, tp, v):
 
 
 def load_config(path: str | Path | None = None, **overrides) -> TrainConfig:
-    "Read a run config (`.yaml`/`.yml` or `.toml`), apply `overrides` (None values ignored)."
+    "Read a run config (`.yaml`/`.yml`, `.toml`, or a run's `.json`), apply `overrides` (None values ignored)."
     if path is None: return config_from_dict({}, **overrides)
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f"config file {path} not found")
@@ -198,7 +237,8 @@ def load_config(path: str | Path | None = None, **overrides) -> TrainConfig:
     elif path.suffix == ".toml":
         import tomllib
         d = tomllib.loads(path.read_text())
-    else: raise ValueError(f"config file must be .yaml, .yml or .toml, got {path.name}")
+    elif path.suffix == ".json": d = json.loads(path.read_text())
+    else: raise ValueError(f"config file must be .yaml, .yml, .toml or .json, got {path.name}")
     if not isinstance(d, dict): raise ValueError(f"{path}: a config must be a mapping of keys to values")
     return config_from_dict(d, **overrides)
 
@@ -266,75 +306,31 @@ class BatchStream:
     def load_state_dict(self, sd: dict): self.epoch, self.index = int(sd["epoch"]), int(sd["index"])
 
 # %% ../nbs/50_train.ipynb #195a6619
-def unwrap(model: nn.Module) -> nn.Module:
-    "The bare model under DDP and `torch.compile` wrappers."
-    while True:
-        if hasattr(model, "module") and isinstance(model.module, nn.Module): model = model.module
-        elif hasattr(model, "_orig_mod"): model = model._orig_mod
-        else: return model
-
-
-def _is_tinylm(model: nn.Module) -> bool: return isinstance(unwrap(model), TinyLM)
-
-
-def logits_of(out) -> Tensor:
-    "Logits from a tensor, a `(logits, …)` tuple or an output object with `.logits`."
-    if isinstance(out, Tensor): return out
-    if isinstance(out, (tuple, list)): return out[0]
-    if hasattr(out, "logits"): return out.logits
-    raise TypeError(f"cannot find logits in a model output of type {type(out).__name__}")
-
-
-def model_forward(model: nn.Module, input_ids: Tensor, *, position_ids: Tensor | None = None, attn_mask: Tensor | None = None,
-                  past=None, use_cache: bool = False):
-    "`logits` (or `(logits, cache)` with `use_cache`) for TinyLM-style and Hugging Face-style models."
-    if _is_tinylm(model):
-        out = model(input_ids, position_ids=position_ids, attn_mask=attn_mask, past_kvs=past, use_cache=use_cache)
-        return (out[0], out[2]) if use_cache else out[0]
-    from tiny_onn.model import cache_of  # layer 5; only for Hugging Face-style models
-    kw = dict(input_ids=input_ids, position_ids=position_ids, attention_mask=attn_mask)
-    if use_cache or past is not None: kw.update(cache=past, use_cache=True)
-    out = model(**kw)
-    return (logits_of(out), cache_of(out)) if use_cache else logits_of(out)
-
-
 def batch_inputs(batch: dict) -> dict:
     "The attention arguments a micro-batch needs: none for right-padded rows (causal is enough), per-row positions and a block-causal mask for packed ones."
     if not batch.get("packed"): return {}
-    return {"position_ids": batch["position_ids"], "attn_mask": block_causal_mask(batch["doc_ids"])}
+    return {"position_ids": batch["position_ids"], "attention_mask": block_causal_mask(batch["doc_ids"])}
 
 
-def build_model(cfg: TrainConfig, vocab_size: int = VOCAB.size) -> nn.Module:
-    "The model named by `cfg.model`, seeded by `cfg.seed`."
+def build_model(cfg: TrainConfig) -> TinyOnnForCausalLM:
+    "The run's `TinyOnnForCausalLM` (`cfg.model_config()`), its weights seeded by `cfg.seed`."
     torch.manual_seed(cfg.seed)
-    seq_len = max(cfg.max_len, cfg.eval_max_len)
-    if cfg.model == "tinylm":
-        return TinyLM(vocab_size, cfg.d_model, cfg.n_layers, cfg.n_heads, seq_len)
-    if cfg.model == "dynmoe":
-        return dynmoe_lm(vocab_size, cfg.d_model, cfg.n_layers, cfg.n_heads, seq_len, cfg.n_experts,
-                         cfg.d_expert or None, router=cfg.router, reset_after=cfg.reset_after or None)
-    from tiny_onn.model import TinyOnnConfig, TinyOnnForCausalLM  # layer 5; only when asked for
-    mc = TinyOnnConfig(vocab_size=vocab_size, hidden_size=cfg.d_model, num_hidden_layers=cfg.n_layers,
-                       num_attention_heads=cfg.n_heads, max_position_embeddings=seq_len, num_experts=cfg.n_experts,
-                       expert_hidden_size=cfg.d_expert or None, router=cfg.router, block_type="dynmoe",
-                       moe_reset_after=cfg.reset_after or None,
-                       pad_token_id=VOCAB.pad, bos_token_id=VOCAB.bos, eos_token_id=VOCAB.eos)
-    return TinyOnnForCausalLM(mc)
+    return TinyOnnForCausalLM(cfg.model_config())
 
 # %% ../nbs/50_train.ipynb #f123dc28
 class ShiftedLogits(nn.Module):
-    "`forward(input_ids) -> logits[:, :-1]`: the module LayerwiseGN differentiates (targets are `labels[:, 1:]`)."
+    "`forward(input_ids) -> logits[:, :-1]`: the map LayerwiseGN differentiates for its GGN products (targets are `labels[:, 1:]`)."
     def __init__(self, model: nn.Module):
         super().__init__(); self.model = model
     def forward(self, input_ids: Tensor) -> Tensor:
-        return model_forward(self.model, input_ids)[:, :-1].float()
+        return self.model(input_ids=input_ids, use_cache=False).logits[:, :-1].float()
 
 
 def build_optimizer(cfg: TrainConfig, model: nn.Module) -> torch.optim.Optimizer:
     """The optimizer `cfg.optimizer` names, built by its entry in `tiny_onn.optim.OPTIMIZERS` from `cfg`'s options;
     one that declares `requires_batch` (LayerwiseGN: GGN products of the logits) gets `ShiftedLogits(model)`."""
-    spec, m = optim.optimizer_spec(cfg.optimizer), unwrap(model)
-    return spec(ShiftedLogits(m) if spec.requires_batch else m, cfg)
+    spec = optim.optimizer_spec(cfg.optimizer)
+    return spec(ShiftedLogits(model) if spec.requires_batch else model, cfg)
 
 
 class Schedule:
@@ -351,12 +347,6 @@ class Schedule:
 def label_count(batch: dict) -> int:
     "Labelled next-token targets of a batch (labels of positions 1..L-1)."
     return int((batch["labels"][:, 1:] != IGNORE_INDEX).sum())
-
-
-def ce_sum(logits: Tensor, labels: Tensor) -> Tensor:
-    "Summed next-token cross entropy: logits at `t` predict `labels[t+1]` (float32)."
-    return F.cross_entropy(logits[:, :-1].float().reshape(-1, logits.shape[-1]), labels[:, 1:].reshape(-1),
-                           ignore_index=IGNORE_INDEX, reduction="sum")
 
 
 class NonFiniteError(RuntimeError):
@@ -387,10 +377,11 @@ class Closure:
         for j, mb in enumerate(self.micro):
             sync = j == n - 1 or not hasattr(t.model, "no_sync")
             with (contextlib.nullcontext() if sync else t.model.no_sync()), t.autocast():
-                logits = model_forward(t.model, mb["input_ids"], **batch_inputs(mb))
-                loss = ce_sum(logits, mb["labels"]) / self.n_tokens
-                aux = dynmoe_aux_loss(t.raw)
-                aux = aux if isinstance(aux, Tensor) else torch.zeros((), device=t.device)
+                out = t.model(input_ids=mb["input_ids"], labels=mb["labels"], num_items_in_batch=self.n_tokens,
+                              use_cache=False, **batch_inputs(mb))
+                loss = out.lm_loss                                     # summed CE of the labelled tokens / the step's count
+                aux = (out.aux_loss * t.raw.config.aux_loss_coef if out.aux_loss is not None
+                       else torch.zeros((), device=t.device))
                 meta = t.shaper.meta_loss() if t.shaper is not None else torch.zeros((), device=t.device)
                 (loss * W + (aux + meta) / n).backward()
             task += loss.detach(); aux_sum += aux.detach() / n; meta_sum += meta.detach() / n
@@ -446,7 +437,7 @@ def save_checkpoint(ckpt_root: str | Path, step: int, model: nn.Module, state: d
     tmp = root / f".tmp_step_{step:08d}_{os.getpid()}"
     if tmp.exists(): shutil.rmtree(tmp)
     tmp.mkdir()
-    _fsync_write(tmp / "model.safetensors", lambda p: save_model(unwrap(model), str(p)))
+    _fsync_write(tmp / "model.safetensors", lambda p: save_model(model, str(p)))
     _fsync_write(tmp / "trainer.pt", lambda p: torch.save(state, p))
     _fsync_write(tmp / "config.json", lambda p: p.write_text(json.dumps(config or {}, indent=1, default=str)))
     if final.exists(): shutil.rmtree(final)
@@ -482,7 +473,7 @@ def load_checkpoint(path: str | Path, model: nn.Module, map_location="cpu") -> d
     "Load weights into `model` (strict, safetensors) and return the trainer state dict (`torch.load(weights_only=True)`)."
     from safetensors.torch import load_model
     path = Path(path)
-    missing, unexpected = load_model(unwrap(model), str(path / "model.safetensors"), strict=True, device=str(map_location))
+    missing, unexpected = load_model(model, str(path / "model.safetensors"), strict=True, device=str(map_location))
     return torch.load(path / "trainer.pt", map_location=map_location, weights_only=True)
 
 # %% ../nbs/50_train.ipynb #5868f5a1
@@ -507,7 +498,64 @@ def init_distributed(device: torch.device) -> tuple:
 def _to(batch: dict, device) -> dict:
     return {k: (v.to(device, non_blocking=True) if isinstance(v, Tensor) else v) for k, v in batch.items()}
 
+# %% ../nbs/50_train.ipynb #b1d0c0b3
+def model_card(cfg: TrainConfig, state: dict, model: nn.Module, results: str = "") -> str:
+    """A model card (`README.md` of a model folder): the model, what it was trained on and with what compute, how to load
+    it, and `results` (the scores the run measured: `tiny_onn.eval.run_report` adds them)."""
+    mc = model.config
+    n_par = sum(p.numel() for p in model.parameters())
+    return "\n".join([
+        "---", "library_name: tiny_onn", "tags: [tiny-onn, arc-agi, mixture-of-experts]", "---", "",
+        f"# Tiny-ONN `{mc.block_type}` model trained on {cfg.train_set}", "",
+        f"- architecture: `TinyOnnForCausalLM`, block `{mc.block_type}`, attention `{mc.attention_type}`, hidden {mc.hidden_size}, "
+        f"{mc.num_hidden_layers} layers, {mc.num_attention_heads} heads" + (f", {mc.num_experts} experts, router `{mc.router}`"
+                                                                            if mc.block_type == "dynmoe" else "") + f"; {n_par:,} parameters",
+        f"- context: {mc.max_position_embeddings} tokens of the ARC grid vocabulary ({mc.vocab_size} tokens, `tiny_onn.data.arc.VOCAB`)",
+        f"- training data: `{cfg.train_set}`, " + (f"the task ids {list(cfg.task_ids)}" if cfg.task_ids else
+                                                 f"{cfg.n_tasks or 'every'} task(s) whose sequences fit {cfg.max_len} tokens (seed {cfg.seed})")
+        + f", {cfg.n_aug} augmentation slots each (dihedral{' and colour' if cfg.colours else ''} views)",
+        f"- training: {cfg.max_steps} teacher-forcing + {cfg.eavi_steps} EAVI steps with `{cfg.optimizer}` (lr {cfg.lr}), "
+        f"FARS {'on' if cfg.fars else 'off'}; reached step {state['step']} ({state['skipped']} skipped non-finite steps), "
+        f"{state['tokens']:,} labelled tokens, {state['compute_s'] / 60:.1f} min of training on {cfg.device} "
+        f"({torch.get_num_threads()} CPU threads)" , "",
+        "## Use", "", "```python", "import tiny_onn  # registers the tiny_onn model type with the Auto classes",
+        "from transformers import AutoModelForCausalLM", "model = AutoModelForCausalLM.from_pretrained(\"<this folder>\")",
+        "```", "", "`tiny-onn eval --model <this folder>` scores it; `tiny-onn generate --model <this folder> --task ID` predicts one task.",
+        "`run_config.json` is the run configuration it was trained with.", "",
+        "## Results", "", results or "Not evaluated yet (`tiny-onn eval`).", ""])
 
+# %% ../nbs/50_train.ipynb #b1d0c0b6
+def routing_metrics(model: nn.Module) -> dict:
+    """The routing of the model's last forward, averaged over its DynMoE layers: `active_experts` per token, `fallback_frac`
+    (tokens no expert passed, sent to their top-1), `routing_entropy` H(p̄)/log E of the batch-mean distribution, and the
+    total `dead_resets` so far. `{}` for a model without DynMoE layers (or before its first forward)."""
+    layers = dynmoe_layers(model)
+    if not layers or any(m.aux is None for m in layers): return {}
+    return {"active_experts": float(np.mean([float(m.aux.mask.float().sum(-1).mean()) for m in layers])),
+            "fallback_frac": float(np.mean([m.aux.fallback_frac for m in layers])),
+            "routing_entropy": float(np.mean([float(routing_entropy(m.aux.probs.detach().float().mean(0))) for m in layers])),
+            "dead_resets": int(sum(int(m.n_resets.sum()) for m in layers))}
+
+
+def curvature_metrics(model: nn.Module, optimizer) -> dict:
+    """Mean √curvature (`read_curvature`: the optimizer's diagonal curvature estimate) over the model's trainable matrices
+    (`curv_sqrt_mean`) and over the DynMoE expert tensors (`curv_sqrt_experts`, FARS's cost); `{}` when the optimizer has none."""
+    expert_ids = {id(p) for m in dynmoe_layers(model) for p in m.expert_params().values()}
+    curv_e, curv_all = [], []
+    try:
+        for p in model.parameters():
+            if p.ndim < 2 or not p.requires_grad: continue  # frozen: no optimizer state
+            c = read_curvature(optimizer, p)
+            if c is None: continue
+            v = float(c.float().clamp_min(0).sqrt().mean())
+            curv_all.append(v)
+            if id(p) in expert_ids: curv_e.append(v)
+    except (TypeError, ValueError):
+        return {}
+    return ({"curv_sqrt_mean": float(np.mean(curv_all))} if curv_all else {}) | \
+           ({"curv_sqrt_experts": float(np.mean(curv_e))} if curv_e else {})
+
+# %% ../nbs/50_train.ipynb #b1d0c0b9
 class Trainer:
     "Teacher forcing then EAVI on ARC, for any model/optimizer behind the small interfaces above."
     def __init__(self, cfg: TrainConfig, model: nn.Module | None = None, optimizer=None, tasks: ARCTaskSet | None = None):
@@ -569,6 +617,22 @@ class Trainer:
         if _dist() is not None: _dist().barrier()
         return p
 
+    def save_model(self, folder: str | Path | None = None) -> Path | None:
+        """The model as a `save_pretrained` folder (`config.json`, `model.safetensors`, `generation_config.json`), plus the
+        run's config (`run_config.json`) and a model card (`README.md`, `model_card`); default `run_dir/model`. Written
+        to a temporary folder and renamed, so a reader never sees half of it. Rank 0 only."""
+        if self.rank != 0: return None
+        final = Path(folder) if folder is not None else self.run_dir / "model"
+        tmp = final.with_name(f".tmp_{final.name}_{os.getpid()}")
+        if tmp.exists(): shutil.rmtree(tmp)
+        self.raw.save_pretrained(tmp)
+        (tmp / "run_config.json").write_text(json.dumps(self.cfg.to_dict(), indent=1, default=str))
+        (tmp / "README.md").write_text(model_card(self.cfg, {"step": self.step, "skipped": self.skipped, "tokens": self.tokens,
+                                                             "compute_s": self.compute_s}, self.raw))
+        if final.exists(): shutil.rmtree(final)
+        os.rename(tmp, final)
+        return final
+
     def resume(self, path: str | Path | None = None) -> bool:
         "Continue from `path` or `LATEST`; False when there is none (a fresh run)."
         path = Path(path) if path is not None else latest_checkpoint(self.ckpt_root)
@@ -598,27 +662,7 @@ class Trainer:
                "closure_calls": closure.calls, "tokens": self.tokens, "step_tokens": n_tokens,
                "step_s": step_s, "data_s": data_s, "compute_s": self.compute_s}
         if getattr(self, "eavi_stats", None): row.update(self.eavi_stats)
-        layers = dynmoe_layers(self.raw)
-        if layers and all(m.aux is not None for m in layers):
-            row["active_experts"] = float(np.mean([float(m.aux.mask.float().sum(-1).mean()) for m in layers]))
-            row["fallback_frac"] = float(np.mean([m.aux.fallback_frac for m in layers]))
-            row["routing_entropy"] = float(np.mean([float(routing_entropy(m.aux.probs.detach().float().mean(0))) for m in layers]))
-            row["dead_resets"] = int(sum(int(m.n_resets.sum()) for m in layers))
-        curv_e, curv_all = [], []
-        expert_ids = {id(p) for m in layers for p in m.expert_params().values()}
-        try:
-            for p in self.raw.parameters():
-                if p.ndim < 2 or not p.requires_grad: continue  # frozen: no optimizer state
-                c = read_curvature(self.optimizer, p)
-                if c is None: continue
-                v = float(c.float().clamp_min(0).sqrt().mean())
-                curv_all.append(v)
-                if id(p) in expert_ids: curv_e.append(v)
-        except (TypeError, ValueError):
-            pass
-        if curv_all: row["curv_sqrt_mean"] = float(np.mean(curv_all))
-        if curv_e: row["curv_sqrt_experts"] = float(np.mean(curv_e))
-        return row
+        return row | routing_metrics(self.raw) | curvature_metrics(self.raw, self.optimizer)
 
     def micro_batches(self, phase: str = "tf") -> tuple:
         "This process's micro-batches of the next step (on the device) and the step's global label count."
@@ -657,7 +701,7 @@ class Trainer:
             if d is not None:  # an expert counts as used when any process used it: every rank resets alike
                 for m in dynmoe_layers(self.raw):
                     seen = m._seen.to(torch.int32); d.all_reduce(seen, op=d.ReduceOp.MAX); m._seen.copy_(seen.bool())
-            dynmoe_maintain(self.raw, self.optimizer)
+            self.raw.after_step(self.optimizer)   # DynMoE dead-expert resets, G-CAFM's curvature read
         self.scheduler.step()
         self.step += 1
         self.tokens += n_tokens
@@ -681,6 +725,7 @@ class Trainer:
                     keep_copy(p, self.ckpt_root / "tf_end")   # the teacher-forcing-only model, for the TF vs TF+EAVI comparison
             elif self.step % self.cfg.log_every == 0 and self.rank == 0: self.write_metrics()
         if bar is not None: bar.close()
+        if self.step == self.cfg.total_steps: self.save_model()   # the finished run's model, for from_pretrained
         return pd.DataFrame(self.history)
 
 # %% ../nbs/50_train.ipynb #3f9d2a61
@@ -707,44 +752,29 @@ def output_span(ids: Tensor) -> tuple:
 
 @torch.no_grad()
 def greedy_generate(model: nn.Module, prompts: Sequence[Tensor], max_new: int | Sequence[int],
-                    stop_tokens: Sequence[int] = ()) -> list:
-    """Greedy continuations (1-D LongTensors) of `prompts`, batched with left padding and the KV cache.
-    Row `b` gets `max_new[b]` tokens, or fewer when it emits a token in `stop_tokens` (kept as its last)."""
-    m = unwrap(model)
+                    stop_tokens: Sequence[int] = (), **generate_kw) -> list:
+    """Greedy continuations (1-D LongTensors on the CPU) of `prompts` by the model's own `generate()` (transformers), batched
+    with left padding and the KV cache: the one decode path of EAVI and evaluation. Row `b` gets `max_new[b]` tokens, or
+    fewer when it emits a token in `stop_tokens` (kept as its last); no stop tokens: exactly `max_new[b]` (the config's
+    `eos_token_id` does not stop it). `generate_kw` goes to `generate()` (e.g. `logits_processor`)."""
     B = len(prompts)
     max_new = [int(max_new)] * B if isinstance(max_new, (int, np.integer)) else [int(n) for n in max_new]
     if len(max_new) != B: raise ValueError(f"{len(max_new)} max_new values for {B} prompts")
     if B == 0: return []
-    dev = next(m.parameters()).device
+    if min(max_new) < 1: raise ValueError(f"max_new must be >= 1 for every prompt, got {min(max_new)}")
+    dev = next(model.parameters()).device
     P = max(len(p) for p in prompts)
     ids = torch.full((B, P), VOCAB.pad, dtype=torch.long, device=dev)
     mask = torch.zeros((B, P), dtype=torch.long, device=dev)
     for b, p in enumerate(prompts):
         ids[b, P - len(p):] = p.to(dev); mask[b, P - len(p):] = 1
     N = max(max_new)
-    was = m.training; m.eval()
+    was = model.training; model.eval()
     try:
-        if not _is_tinylm(m) and hasattr(m, "generate"):  # Hugging Face: its own generate() and cache
-            out = m.generate(input_ids=ids, attention_mask=mask, max_new_tokens=N, do_sample=False,
-                             pad_token_id=VOCAB.pad, eos_token_id=list(stop_tokens) or None)
-            gen = out[:, P:]
-            gen = F.pad(gen, (0, N - gen.shape[1]), value=VOCAB.pad)
-        else:
-            pos = (mask.cumsum(-1) - 1).clamp_min(0)
-            logits, past = model_forward(m, ids, position_ids=pos, attn_mask=mask, use_cache=True)
-            last_pos, toks, done = pos[:, -1], [], torch.zeros(B, dtype=torch.bool, device=dev)
-            stop = torch.tensor(list(stop_tokens), dtype=torch.long, device=dev)
-            for t in range(N):
-                nxt = logits[:, -1].float().argmax(-1)
-                toks.append(nxt)
-                if len(stop): done |= torch.isin(nxt, stop)
-                if bool(done.all()) or t == N - 1: break
-                last_pos = last_pos + 1
-                mask = torch.cat([mask, torch.ones((B, 1), dtype=mask.dtype, device=dev)], 1)
-                logits, past = model_forward(m, nxt[:, None], position_ids=last_pos[:, None], attn_mask=mask, past=past, use_cache=True)
-            gen = torch.stack(toks, 1)
+        gen = model.generate(input_ids=ids, attention_mask=mask, max_new_tokens=N, do_sample=False, pad_token_id=VOCAB.pad,
+                             eos_token_id=list(stop_tokens) or None, **generate_kw)[:, P:]
     finally:
-        m.train(was)
+        model.train(was)
     out = []
     for b in range(B):
         g = gen[b, :max_new[b]]

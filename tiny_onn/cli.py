@@ -10,7 +10,7 @@ from dataclasses import fields, MISSING
 from pathlib import Path
 
 from .train import CHOICES, MODEL_KEYS, MODEL_TYPES, TrainConfig, Trainer, load_config, latest_checkpoint
-from .eval import is_model_folder, load_model_folder, run_report, load_run_model, predict_task
+from .eval import is_model_folder, load_model_folder, run_report, load_run_model, predict_task, predict_tasks
 from .model import ATTENTION_TYPES, BLOCK_TYPES, TinyOnnConfig
 from .routing import ROUTERS
 
@@ -90,12 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
                                 description="Tiny-ONN: train, evaluate and run curvature-routed sparse LMs on ARC-AGI.",
                                 epilog="config keys (in a YAML/TOML file, sections allowed, or as --key options) and defaults:\n"
                                        + config_table())
-    sub = p.add_subparsers(dest="command", required=True, metavar="{train,eval,generate}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="{train,eval,generate,predict}")
     kw = dict(allow_abbrev=False)   # `--max_step 5` is an error, not `--max_steps 5`
     tr = sub.add_parser("train", help="train (teacher forcing, then EAVI); --eval writes the report after", **kw)
     ev = sub.add_parser("eval", help="evaluate the run's LATEST checkpoint: teacher-forced, pass@2, baselines, figures", **kw)
     ge = sub.add_parser("generate", help="voted greedy predictions for one task", **kw)
-    for sp in (tr, ev, ge):
+    pr = sub.add_parser("predict", help="an ARC Prize submission file for tasks whose test outputs may be hidden", **kw)
+    for sp in (tr, ev, ge, pr):
         sp.set_defaults(command_parser=sp)
         sp.add_argument("--config", type=str, default=None, help="YAML or TOML run config (default: none, the built-in defaults)")
         _add_config_options(sp)
@@ -104,7 +105,10 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--figures", type=str, default=None,
                         help="also copy the key figures into this folder (make run: figures/); default: the run folder only")
         sp.add_argument("--no-heldout", action="store_true", help="skip the held-out evaluation tasks")
-    for sp in (ev, ge):
+    pr.add_argument("--tasks", required=True, metavar="FILE_OR_DIR",
+                    help="a task JSON file (one task, or a collection {id: task} such as an ARC Prize challenges file) or a folder of them")
+    pr.add_argument("--out", default=None, help="the submission file to write (default: run_dir/submission.json)")
+    for sp in (ev, ge, pr):
         sp.add_argument("--model", type=str, default=None, metavar="PATH",
                         help="a model folder (save_pretrained: a run's model/, or a copy) or a run directory; "
                              "default: the config's run_dir")
@@ -157,10 +161,22 @@ def main(argv: list | None = None) -> int:
     if a.command == "eval":
         print(run_report(cfg, a.figures, heldout=not a.no_heldout, progress=cfg.progress, model_dir=folder)["report"])
         return 0
-    from tiny_onn.data.arc import load_arc
+    from tiny_onn.data.arc import load_arc, load_tasks, to_submission
+    if a.command == "predict":
+        try: tasks = load_tasks(a.tasks)
+        except (OSError, ValueError) as e: a.command_parser.error(f"--tasks {a.tasks}: {e}")
+        model, ck, _ = load_run_model(cfg, folder)
+        preds = predict_tasks(model, tasks, cfg, cfg.eval_views, cfg.eval_max_len or cfg.max_len, cfg.seed, cfg.eval_grammar, cfg.progress)
+        sub = to_submission(tasks, {tid: r["attempts"] for tid, r in preds.items()})
+        out = Path(a.out) if a.out else Path(cfg.run_dir) / "submission.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp"); tmp.write_text(json.dumps(sub)); tmp.replace(out)
+        print(f"wrote {out}: {len(sub)} task(s), {sum(len(v) for v in sub.values())} test output(s), model {ck}"
+              + (f", test-time trained ({cfg.ttt_steps} steps a task)" if cfg.ttt_steps else ""), file=sys.stderr)
+        return 0
     model, ck, _ = load_run_model(cfg, folder)
     task = load_arc(a.set)[a.task]
-    res = predict_task(model, task, cfg.eval_views, cfg.eval_max_len or cfg.max_len, cfg.seed)
+    res = predict_tasks(model, [task], cfg, cfg.eval_views, cfg.eval_max_len or cfg.max_len, cfg.seed, cfg.eval_grammar)[task.id]
     for j, att in enumerate(res["attempts"]):
         truth = task.test[j][1]
         for k, g in enumerate(att):

